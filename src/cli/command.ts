@@ -1,0 +1,162 @@
+import { parseArgs } from "node:util";
+
+/** Where a command writes; the CLI entry passes process streams, tests pass collectors. */
+export interface Output {
+  write(chunk: string): boolean;
+  once?(event: "drain", listener: () => void): unknown;
+  isTTY?: boolean;
+}
+
+/** The world a command runs in, injected so commands are testable without spawning. */
+export interface Io {
+  stdout: Output;
+  stderr: Output;
+  stdin: AsyncIterable<string | Uint8Array>;
+  env: Record<string, string | undefined>;
+  fetch: typeof fetch;
+  /** Resolves when the user asks to stop (Ctrl-C); long-running commands race it. */
+  interrupted: Promise<void>;
+}
+
+export interface OptionSpec {
+  type: "string" | "boolean";
+  description: string;
+  short?: string;
+  /** Shown in help as `--name VALUE`. */
+  valueName?: string;
+  /** Environment variable read when the flag is absent. */
+  env?: string;
+  /** Shown in help; commands apply their own defaults. */
+  defaultText?: string;
+  multiple?: boolean;
+}
+
+export type Options = Record<string, OptionSpec>;
+
+type ValueOf<S extends OptionSpec> = S["type"] extends "boolean"
+  ? boolean | undefined
+  : S["multiple"] extends true
+    ? string[] | undefined
+    : string | undefined;
+
+export type Values<O extends Options> = { [K in keyof O]: ValueOf<O[K]> };
+
+export interface Context<O extends Options> {
+  values: Values<O>;
+  positionals: string[];
+  io: Io;
+}
+
+export interface Command<O extends Options = Options> {
+  name: string;
+  summary: string;
+  /** Synopsis after the program name, e.g. `sign --key K --expire-time T`. */
+  usage: string;
+  /** Paragraphs shown under the synopsis in `--help`. */
+  description?: string;
+  options: O;
+  /** Maximum number of positional arguments (default 0). */
+  maxPositionals?: number;
+  examples?: string[];
+  /** Returns the exit code: 0 ok, 1 checks failed, 2 usage. */
+  run(context: Context<O>): Promise<number>;
+}
+
+/** Typed identity: lets each command file infer its option values. */
+export function defineCommand<O extends Options>(command: Command<O>): Command<O> {
+  return command;
+}
+
+/** Bad flags or arguments: reported in one line with a pointer to `--help`, exit 2. */
+export class UsageError extends Error {}
+
+export const jsonOption = {
+  type: "boolean",
+  description: "Print machine-readable JSON on stdout (diagnostics go to stderr)",
+} as const satisfies OptionSpec;
+
+export const callbackKeyOption = {
+  type: "string",
+  valueName: "KEY",
+  env: "TIW_CALLBACK_KEY",
+  description: "Callback key set with SetWhiteboardPushCallbackKey",
+} as const satisfies OptionSpec;
+
+export const sdkAppIdOption = {
+  type: "string",
+  valueName: "ID",
+  description: "SdkAppId of the whiteboard application",
+} as const satisfies OptionSpec;
+
+export interface ParsedArgs<O extends Options> {
+  values: Values<O>;
+  positionals: string[];
+  help: boolean;
+}
+
+/** Strict parsing: an unknown flag or a missing value is a `UsageError`; flags fall back to their env variable. */
+export function parseCommandArgs<O extends Options>(command: Command<O>, args: string[], env: Io["env"]): ParsedArgs<O> {
+  const config = Object.fromEntries(
+    Object.entries(command.options).map(([name, spec]) => [
+      name,
+      { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) },
+    ]),
+  );
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { ...config, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
+  }
+  const { help, ...values }: Record<string, unknown> = parsed.values;
+  for (const [name, spec] of Object.entries(command.options)) {
+    if (values[name] === undefined && spec.env && env[spec.env] !== undefined && env[spec.env] !== "") values[name] = env[spec.env];
+  }
+  if (!help && parsed.positionals.length > (command.maxPositionals ?? 0)) {
+    throw new UsageError(`unexpected argument '${parsed.positionals[command.maxPositionals ?? 0]}'`);
+  }
+  return { values: values as Values<O>, positionals: parsed.positionals, help: help === true };
+}
+
+/** `--help` text generated from the command's own option table, so the two cannot drift. */
+export function helpOf(command: Command, program: string): string {
+  const rows = Object.entries(command.options).map(([name, spec]) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : "    "}--${name}${spec.type === "string" ? ` ${spec.valueName ?? "VALUE"}` : ""}`;
+    const notes = [spec.defaultText && `default: ${spec.defaultText}`, spec.env && `env: ${spec.env}`].filter(Boolean).join("; ");
+    return [flag, spec.description + (notes ? ` (${notes})` : "")] as const;
+  });
+  rows.push(["-h, --help", "Show this help"]);
+  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+  const lines = [
+    `Usage: ${program} ${command.usage}`,
+    "",
+    command.summary,
+    ...(command.description ? ["", command.description] : []),
+    "",
+    "Options:",
+    ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`),
+  ];
+  if (command.examples?.length) lines.push("", "Examples:", ...command.examples.map((example) => `  ${example}`));
+  return lines.join("\n") + "\n";
+}
+
+/** Parses a whole number flag, with the flag's name and the allowed range in the error. */
+export function intValue(name: string, raw: string | undefined, range: { min?: number; max?: number } = {}): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a whole number in [${min}, ${max}], got '${raw}'`);
+  }
+  return value;
+}
+
+export function requireValue(name: string, value: string | undefined, hint: string): string {
+  if (value === undefined || value === "") throw new UsageError(`--${name} is required: ${hint}`);
+  return value;
+}
+
+/** Writes to an output, waiting for it to drain when it buffers (large JSON Lines outputs). */
+export async function write(output: Output, text: string): Promise<void> {
+  if (!output.write(text) && output.once) await new Promise<void>((resolve) => output.once?.("drain", resolve));
+}

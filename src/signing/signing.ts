@@ -1,0 +1,29 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { WhiteboardPushEvent } from "../events.js";
+
+/**
+ * The TIW callback signature: `md5(callbackKey + String(expireTime))` as lowercase hex.
+ * The body is not covered; only the key and the expiry time are.
+ *
+ * @example
+ * sign("Xz4ZgayTr7rMgWQrH", 1588040109); // "a2dabb362a9b811c0e26953a6276a41c"
+ */
+export function sign(callbackKey: string, expireTime: number): string {
+  return createHash("md5").update(callbackKey + String(expireTime)).digest("hex");
+}
+
+/**
+ * Whether `signature` is the TIW signature of `expireTime` under `callbackKey`, compared in
+ * constant time. It does not look at the clock: expiry is the caller's check.
+ */
+export function verify(callbackKey: string, expireTime: number, signature: string): boolean {
+  const expected = Buffer.from(sign(callbackKey, expireTime), "utf8");
+  const given = Buffer.from(signature, "utf8");
+  // timingSafeEqual throws on different lengths; a length is no secret.
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** A copy of `event` carrying `ExpireTime` and the `Sign` for it, as TIW sends it at delivery time. */
+export function withSignature<E extends WhiteboardPushEvent>(event: E, callbackKey: string, expireTime: number): E {
+  return { ...event, ExpireTime: expireTime, Sign: sign(callbackKey, expireTime) };
+}
