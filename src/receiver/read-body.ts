@@ -1,0 +1,25 @@
+/** The body was larger than allowed; answer 413. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`tiw-push-kit: request body exceeds the limit of ${limit} bytes`);
+  }
+}
+
+/**
+ * Reads a request body, stopping as soon as it passes `maxBytes`, so an oversized or endless
+ * body costs no more than the limit.
+ */
+export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) throw new BodyTooLargeError(maxBytes);
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body) {
+    size += chunk.byteLength;
+    // Throwing inside for-await cancels the stream, so the rest is never read.
+    if (size > maxBytes) throw new BodyTooLargeError(maxBytes);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
