@@ -13,7 +13,7 @@ describe("the installed bin", () => {
   });
 
   it("exits 2 on bad usage, without a stack trace", async () => {
-    const failure = await run("node", ["dist/src/cli/main.js", "generate", "--count", "-3"], { cwd: root }).catch((error: { code: number; stderr: string }) => error);
+    const failure = await run("node", ["dist/src/cli/main.js", "generate", "--count=-3"], { cwd: root }).catch((error: { code: number; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toContain("--count must be a whole number in [0, 10000000]");
     expect((failure as { stderr: string }).stderr).not.toMatch(/\n\s+at /);

@@ -106,7 +106,9 @@ export function parseCommandArgs<O extends Options>(command: Command<O>, args: s
   try {
     parsed = parseArgs({ args, options: { ...config, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
+    // Node's messages span lines and end with advice about positionals that does not apply here.
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "");
+    throw new UsageError(message.split("\n").join(" "));
   }
   const { help, ...values }: Record<string, unknown> = parsed.values;
   for (const [name, spec] of Object.entries(command.options)) {
