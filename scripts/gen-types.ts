@@ -7,6 +7,7 @@ import openapiTS, { astToString } from "openapi-typescript";
 
 const documents = [
   { spec: "openapi/tiw-push-callbacks.openapi.yaml", output: "src/generated/callbacks.ts" },
+  { spec: "openapi/tiw-push-api.openapi.yaml", output: "src/generated/api.ts" },
 ];
 
 const header = (spec: string) =>
