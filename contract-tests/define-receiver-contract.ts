@@ -1,0 +1,58 @@
+import { beforeAll, describe, it } from "vitest";
+import { formatEvidence } from "./format-result.js";
+import { defaultBudgetMs, openSession, planChecks, runCheck, type ContractOptions } from "./run-contract.js";
+import type { Session } from "./session.js";
+
+export interface ReceiverContractOptions extends Omit<ContractOptions, "target"> {
+  /**
+   * The receiver's callback URL, or a function giving it, read when the tests start: so a server
+   * started in `beforeAll` (on port 0) can be used. For a handler that is created later, pass
+   * `handler: (request) => receiver.fetch(request)`.
+   */
+  target?: string | (() => string);
+  /** Title of the `describe` block (default "TIW whiteboard push receiver contract"). */
+  name?: string;
+  /** Timeout of each test in milliseconds (default the larger of 30 s and ten request timeouts). */
+  testTimeout?: number;
+}
+
+/**
+ * Registers the receiver contract in a vitest suite: one `it` per check, named after it, failing
+ * with the evidence (what was sent, what came back, what was expected). Optional checks whose
+ * prerequisite is missing are registered as skipped; warnings become test annotations.
+ *
+ * @example
+ * import { defineReceiverContract } from "tiw-push-kit/contract";
+ * defineReceiverContract({ handler: receiver.fetch, callbackKey: "my-key", sdkAppId: 1400000001, level: "strict" });
+ */
+export function defineReceiverContract(options: ReceiverContractOptions): void {
+  const plan = planChecks(options);
+  const requestTimeoutMs = 3 * (options.timeoutMs ?? defaultBudgetMs);
+  const testTimeout = options.testTimeout ?? Math.max(30_000, 10 * requestTimeoutMs);
+  describe(options.name ?? "TIW whiteboard push receiver contract", () => {
+    let session: Session | undefined;
+    beforeAll(async () => {
+      const target = typeof options.target === "function" ? options.target() : options.target;
+      session = await openSession({ ...options, target });
+    }, requestTimeoutMs + 5_000);
+
+    for (const { check, skipReason } of plan) {
+      const title = `${check.name}: ${check.description}`;
+      if (skipReason) {
+        it.skip(`${title} [${skipReason}]`, () => undefined);
+        continue;
+      }
+      it(
+        title,
+        async (context) => {
+          if (!session) throw new Error("tiw-push-kit: the receiver contract did not start; see the error of beforeAll");
+          const result = await runCheck(check, session);
+          if (result.status === "skip") context.skip(result.message);
+          if (result.status === "warn") await context.annotate(`${result.message}\n${formatEvidence(result, "  ")}`, "warning");
+          if (result.status === "fail") throw new Error(`${check.name}: ${result.message}\n${formatEvidence(result, "  ")}`);
+        },
+        testTimeout,
+      );
+    }
+  });
+}

@@ -1,0 +1,173 @@
+import type { FetchHandler } from "../src/adapters/node.js";
+import type { WhiteboardPushStartedEvent } from "../src/events.js";
+import { CheckFailure, CheckSkipped, levels, type Check, type CheckResult, type Level, type Prerequisite } from "./check.js";
+import { checks } from "./checks.js";
+import { describeReceived } from "./evidence.js";
+import { createSession, type Inspect, type Session } from "./session.js";
+import { handlerTransport, httpTransport, type Transport } from "./transport.js";
+
+export interface ContractOptions {
+  /** The receiver's callback URL, reached over HTTP. Give this or `handler`. */
+  target?: string;
+  /** The receiver as a `(Request) => Promise<Response>` handler, called in-process: no network. */
+  handler?: FetchHandler;
+  /** The callback key the receiver verifies `Sign` with. */
+  callbackKey: string;
+  /** The receiver's own SdkAppId; the suite also sends callbacks of another one, which must be refused. */
+  sdkAppId: number;
+  /** Default `basic`. `strict` adds the strict checks and fails an answer body other than `{"error_code":0}`. */
+  level?: Level;
+  /** Runs only these checks (by name), whatever their level. */
+  only?: readonly string[];
+  /**
+   * Reads the receiver's state of a task for the state checks: a URL template with `{TaskId}`
+   * (absolute, or relative to the callback URL) answering JSON, or a function. Without it the
+   * state checks are skipped.
+   */
+  inspect?: string | Inspect;
+  /** Opt-in: the receiver confirms tasks with DescribeWhiteboardPush, so `rejects-unknown-task` runs. */
+  hardened?: boolean;
+  /** Called with each task's Started before its callbacks are sent, e.g. to register it with the TIW API stand-in. */
+  announce?: (started: WhiteboardPushStartedEvent) => Promise<void> | void;
+  /** Time budget for each answer in milliseconds (default 3000). Requests are abandoned after three times this. */
+  timeoutMs?: number;
+  /** Used for HTTP targets and inspect URLs (default the global `fetch`). */
+  fetch?: typeof fetch;
+  /** Decides task ids and data, to reproduce a run (default random). */
+  seed?: number | string;
+  /** Unix seconds to sign against (default the system clock). */
+  now?: () => number;
+}
+
+/** A check chosen by level and `only`, with why it will not run when a prerequisite is missing. */
+export interface PlannedCheck {
+  check: Check;
+  skipReason?: string;
+}
+
+export interface ContractReport {
+  target: string;
+  level: Level;
+  seed: number | string;
+  budgetMs: number;
+  /** True when no check failed (warnings and skipped optional checks do not count). */
+  ok: boolean;
+  passed: number;
+  failed: number;
+  warned: number;
+  skipped: number;
+  interrupted: boolean;
+  results: CheckResult[];
+}
+
+export interface RunHooks {
+  /** Called as each check finishes, for progress output. */
+  onResult?: (result: CheckResult, index: number, total: number) => void | Promise<void>;
+  /** Stops the run between checks; the remaining ones are reported as skipped. */
+  signal?: AbortSignal;
+}
+
+/** The target cannot be reached at all; nothing was checked. */
+export class UnreachableTargetError extends Error {}
+
+export const defaultBudgetMs = 3000;
+
+const missing: Record<Prerequisite, string> = {
+  inspect: "needs a way to read the receiver's state (--inspect-url, or the inspect option)",
+  hardened: "opt-in for receivers that confirm tasks with DescribeWhiteboardPush (--hardened, or hardened: true)",
+};
+
+function invalid(message: string): never {
+  throw new RangeError(`tiw-push-kit: ${message}`);
+}
+
+/** The checks a run with these options performs, in order. Throws a `RangeError` for an unknown level or check name. */
+export function planChecks(options: Pick<ContractOptions, "level" | "only" | "inspect" | "hardened">): PlannedCheck[] {
+  const level = options.level ?? "basic";
+  if (!levels.includes(level)) invalid(`level must be one of ${levels.join(", ")}, got '${String(level)}'`);
+  const unknown = options.only?.filter((name) => !checks.some((check) => check.name === name));
+  if (unknown?.length) invalid(`unknown check ${unknown.map((name) => `'${name}'`).join(", ")}; the checks are ${checks.map((check) => check.name).join(", ")}`);
+  const selected = options.only ? checks.filter((check) => options.only?.includes(check.name)) : checks.filter((check) => level === "strict" || check.level === "basic");
+  const present: Record<Prerequisite, boolean> = { inspect: options.inspect !== undefined, hardened: options.hardened === true };
+  return selected.map((check) => (check.needs && !present[check.needs] ? { check, skipReason: missing[check.needs] } : { check }));
+}
+
+/** Checks the options, then makes sure the receiver answers at all, so that a wrong URL is one clear error. */
+export async function openSession(options: ContractOptions): Promise<Session> {
+  if ((options.target === undefined) === (options.handler === undefined)) invalid("give either target (a URL) or handler (a fetch handler)");
+  if (options.target !== undefined && !/^https?:\/\/[^/]/i.test(options.target)) invalid(`target must be an http(s) URL, got '${options.target}'`);
+  if (!options.callbackKey) invalid("callbackKey is required");
+  if (!Number.isSafeInteger(options.sdkAppId) || options.sdkAppId < 1) invalid(`sdkAppId must be a whole number >= 1, got ${options.sdkAppId}`);
+  const budgetMs = options.timeoutMs ?? defaultBudgetMs;
+  if (!Number.isSafeInteger(budgetMs) || budgetMs < 1) invalid(`timeoutMs must be a whole number of milliseconds >= 1, got ${budgetMs}`);
+  if (typeof options.inspect === "string" && !options.inspect.includes("{TaskId}")) invalid(`the inspect URL must contain {TaskId}, got '${options.inspect}'`);
+
+  const transport: Transport = options.handler ? handlerTransport(options.handler) : httpTransport(options.target ?? "", options.fetch);
+  const session = createSession({
+    transport,
+    callbackKey: options.callbackKey,
+    sdkAppId: options.sdkAppId,
+    strict: (options.level ?? "basic") === "strict",
+    budgetMs,
+    seed: options.seed ?? Math.floor(Math.random() * 2 ** 31),
+    now: options.now ?? (() => Math.floor(Date.now() / 1000)),
+    ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+    ...(options.announce === undefined ? {} : { announce: options.announce }),
+  });
+  // Any HTTP answer, even a 405, shows something listens; a GET changes nothing on a receiver.
+  const probe = await transport.send("GET", transport.url, undefined, session.requestTimeoutMs);
+  if (!probe.answer) throw new UnreachableTargetError(`tiw-push-kit: cannot reach the receiver at ${transport.url}: ${describeReceived(probe)}`);
+  return session;
+}
+
+export async function runCheck(check: Check, session: Session): Promise<CheckResult> {
+  const base = { name: check.name, description: check.description, level: check.level, optional: check.needs !== undefined };
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const warning = await check.run(session);
+    if (!warning) return { ...base, status: "pass", durationMs: elapsed() };
+    return { ...base, status: "warn", message: warning.warning, ...(warning.evidence ? { evidence: warning.evidence } : {}), durationMs: elapsed() };
+  } catch (error) {
+    if (error instanceof CheckSkipped) return { ...base, status: "skip", message: error.message, durationMs: elapsed() };
+    if (error instanceof CheckFailure) return { ...base, status: "fail", message: error.message, ...(error.evidence ? { evidence: error.evidence } : {}), durationMs: elapsed() };
+    // A throwing inspect or announce hook: the check could not do its job, which must not pass.
+    return { ...base, status: "fail", message: `the check could not run: ${(error as Error).message}`, durationMs: elapsed() };
+  }
+}
+
+/**
+ * Runs the receiver contract and reports every check. Throws `UnreachableTargetError` when the
+ * target does not answer, and a `RangeError` for invalid options.
+ *
+ * @example
+ * const report = await runContract({ handler: receiver.fetch, callbackKey: "k", sdkAppId: 1400000001, level: "strict" });
+ * if (!report.ok) console.error(report.results.filter((result) => result.status === "fail"));
+ */
+export async function runContract(options: ContractOptions, hooks: RunHooks = {}): Promise<ContractReport> {
+  const plan = planChecks(options);
+  const session = await openSession(options);
+  const results: CheckResult[] = [];
+  for (const { check, skipReason } of plan) {
+    const reason = hooks.signal?.aborted ? "interrupted" : skipReason;
+    const result: CheckResult = reason
+      ? { name: check.name, description: check.description, level: check.level, optional: check.needs !== undefined, status: "skip", message: reason, durationMs: 0 }
+      : await runCheck(check, session);
+    results.push(result);
+    await hooks.onResult?.(result, results.length, plan.length);
+  }
+  const count = (status: CheckResult["status"]) => results.filter((result) => result.status === status).length;
+  return {
+    target: session.url,
+    level: options.level ?? "basic",
+    seed: session.seed,
+    budgetMs: session.budgetMs,
+    ok: count("fail") === 0 && !hooks.signal?.aborted,
+    passed: count("pass"),
+    failed: count("fail"),
+    warned: count("warn"),
+    skipped: count("skip"),
+    interrupted: hooks.signal?.aborted === true,
+    results,
+  };
+}

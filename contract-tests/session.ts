@@ -1,0 +1,123 @@
+import type { FinishReason, WhiteboardPushStartedEvent, WhiteboardPushStoppedEvent } from "../src/events.js";
+import { defaultExpireWindowSeconds, generate, type Scenario } from "../src/generate/generate.js";
+import { sign } from "../src/signing/signing.js";
+import { CheckFailure } from "./check.js";
+import { evidenceOf } from "./evidence.js";
+import type { Exchange, Transport } from "./transport.js";
+
+/** One push task the suite has not used before: its two callbacks, unsigned. */
+export interface Task {
+  taskId: string;
+  started: WhiteboardPushStartedEvent;
+  stopped: WhiteboardPushStoppedEvent;
+}
+
+/** Reads the receiver's state of one task; `undefined` when the receiver does not know it. */
+export type Inspect = (taskId: string) => Promise<unknown>;
+
+export interface SessionOptions {
+  transport: Transport;
+  callbackKey: string;
+  sdkAppId: number;
+  strict: boolean;
+  /** Each answer must come within this many milliseconds (checked by `answers-in-time`). */
+  budgetMs: number;
+  /** Decides the task ids and data; the same seed gives the same callbacks. */
+  seed: number | string;
+  /** Unix seconds, the clock that signatures are made against. */
+  now: () => number;
+  /** A URL template with `{TaskId}` (absolute, or relative to the callback URL) or a function. */
+  inspect?: string | Inspect;
+  /** Tells the TIW API stand-in of a hardened receiver about a task before its callbacks are sent. */
+  announce?: (started: WhiteboardPushStartedEvent) => Promise<void> | void;
+}
+
+/** What a check works with: fresh tasks, signing at sending time, delivery and state reads. */
+export interface Session {
+  readonly strict: boolean;
+  readonly budgetMs: number;
+  /** After this long a request is abandoned: slow answers still count for the other checks. */
+  readonly requestTimeoutMs: number;
+  readonly callbackKey: string;
+  readonly sdkAppId: number;
+  readonly url: string;
+  readonly seed: number | string;
+  now(): number;
+  /** `count` new tasks ending as `scenario` says, announced unless `announce` is false. */
+  tasks(count: number, scenario: Scenario, options?: { announce?: boolean }): Promise<Task[]>;
+  task(ending: FinishReason, options?: { announce?: boolean }): Promise<Task>;
+  /**
+   * Signed as TIW signs: when sent, valid for the usual window from now unless `expireTime` says
+   * otherwise. Any object, so that checks can sign deliberately broken bodies too.
+   */
+  signed<B extends object>(body: B, expireTime?: number): B & { ExpireTime: number; Sign: string };
+  /** POSTs an object as JSON, or a string as it is. */
+  deliver(body: object | string): Promise<Exchange>;
+  readonly canInspect: boolean;
+  inspect(taskId: string): Promise<unknown>;
+}
+
+/** The three endings, named as the generator's scenarios. */
+const scenarioOf: Record<FinishReason, Scenario> = { USER_CALL: "user-call", AUTO: "auto", EXCEPTION: "exception" };
+
+/** Tasks start this long ago, so that even the longest generated one has stopped by now. */
+const pastSeconds = 6 * 3600;
+
+export function createSession(options: SessionOptions): Session {
+  const { transport } = options;
+  const requestTimeoutMs = 3 * options.budgetMs;
+  let generated = 0;
+
+  async function tasks(count: number, scenario: Scenario, { announce = true } = {}): Promise<Task[]> {
+    generated += 1;
+    const events = generate({ scenario, count, seed: `${options.seed}/${generated}`, sdkAppId: options.sdkAppId, now: options.now() - pastSeconds });
+    const byTask = new Map<string, Partial<Task>>();
+    for (const event of events) {
+      const task = byTask.get(event.EventData.TaskId) ?? { taskId: event.EventData.TaskId };
+      if (event.EventType === "WhiteboardPushStarted") task.started = event;
+      else task.stopped = event;
+      byTask.set(event.EventData.TaskId, task);
+    }
+    const result = [...byTask.values()] as Task[];
+    if (announce && options.announce) for (const task of result) await options.announce(task.started);
+    return result;
+  }
+
+  async function inspectByUrl(template: string, taskId: string): Promise<unknown> {
+    const url = new URL(template.replaceAll("{TaskId}", encodeURIComponent(taskId)), transport.url).href;
+    const exchange = await transport.send("GET", url, undefined, requestTimeoutMs);
+    if (exchange.answer?.status === 404) return undefined;
+    const expected = "HTTP 200 with the task's state as JSON, or 404 for an unknown task";
+    if (exchange.answer?.status !== 200) throw new CheckFailure("reading the receiver's state failed", evidenceOf(exchange, expected, "inspect"));
+    try {
+      return JSON.parse(exchange.answer.body) as unknown;
+    } catch {
+      throw new CheckFailure("the receiver's state is not JSON", evidenceOf(exchange, expected, "inspect"));
+    }
+  }
+
+  const { inspect } = options;
+  return {
+    strict: options.strict,
+    budgetMs: options.budgetMs,
+    requestTimeoutMs,
+    callbackKey: options.callbackKey,
+    sdkAppId: options.sdkAppId,
+    url: transport.url,
+    seed: options.seed,
+    now: options.now,
+    tasks,
+    task: async (ending, taskOptions) => {
+      const [task] = await tasks(1, scenarioOf[ending], taskOptions);
+      if (!task) throw new Error("tiw-push-kit: the generator returned no task");
+      return task;
+    },
+    signed: (body, expireTime = options.now() + defaultExpireWindowSeconds) => ({ ...body, ExpireTime: expireTime, Sign: sign(options.callbackKey, expireTime) }),
+    deliver: (body) => transport.send("POST", transport.url, typeof body === "string" ? body : JSON.stringify(body), requestTimeoutMs),
+    canInspect: inspect !== undefined,
+    inspect: async (taskId) => {
+      if (inspect === undefined) throw new Error("tiw-push-kit: this check needs an inspect option");
+      return typeof inspect === "string" ? inspectByUrl(inspect, taskId) : inspect(taskId);
+    },
+  };
+}
