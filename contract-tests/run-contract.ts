@@ -61,6 +61,8 @@ export interface ContractReport {
 }
 
 export interface RunHooks {
+  /** Called as each check starts (not for skipped ones). */
+  onStart?: (check: Check, index: number, total: number) => void;
   /** Called as each check finishes, for progress output. */
   onResult?: (result: CheckResult, index: number, total: number) => void | Promise<void>;
   /** Stops the run between checks; the remaining ones are reported as skipped. */
@@ -76,6 +78,8 @@ const missing: Record<Prerequisite, string> = {
   inspect: "needs a way to read the receiver's state (--inspect-url, or the inspect option)",
   hardened: "opt-in for receivers that confirm tasks with DescribeWhiteboardPush (--hardened, or hardened: true)",
 };
+
+const isHttpUrl = (value: string) => URL.canParse(value) && ["http:", "https:"].includes(new URL(value).protocol);
 
 function invalid(message: string): never {
   throw new RangeError(`tiw-push-kit: ${message}`);
@@ -95,7 +99,7 @@ export function planChecks(options: Pick<ContractOptions, "level" | "only" | "in
 /** Checks the options, then makes sure the receiver answers at all, so that a wrong URL is one clear error. */
 export async function openSession(options: ContractOptions): Promise<Session> {
   if ((options.target === undefined) === (options.handler === undefined)) invalid("give either target (a URL) or handler (a fetch handler)");
-  if (options.target !== undefined && !/^https?:\/\/[^/]/i.test(options.target)) invalid(`target must be an http(s) URL, got '${options.target}'`);
+  if (options.target !== undefined && !isHttpUrl(options.target)) invalid(`target must be an http(s) URL, got '${options.target}'`);
   if (!options.callbackKey) invalid("callbackKey is required");
   if (!Number.isSafeInteger(options.sdkAppId) || options.sdkAppId < 1) invalid(`sdkAppId must be a whole number >= 1, got ${options.sdkAppId}`);
   const budgetMs = options.timeoutMs ?? defaultBudgetMs;
@@ -150,6 +154,7 @@ export async function runContract(options: ContractOptions, hooks: RunHooks = {}
   const results: CheckResult[] = [];
   for (const { check, skipReason } of plan) {
     const reason = hooks.signal?.aborted ? "interrupted" : skipReason;
+    if (!reason) hooks.onStart?.(check, results.length + 1, plan.length);
     const result: CheckResult = reason
       ? { name: check.name, description: check.description, level: check.level, optional: check.needs !== undefined, status: "skip", message: reason, durationMs: 0 }
       : await runCheck(check, session);

@@ -5,11 +5,12 @@ import { helpOf, parseCommandArgs, UsageError, write, type Command, type Io, typ
 import { generateCommand } from "./generate.js";
 import { signCommand } from "./sign.js";
 import { validateCommand } from "./validate.js";
+import { verifyCommand } from "./verify.js";
 
 const program = "tiw-push-kit";
 
 /** Every command, in the order `--help` lists them. */
-export const commands: Command<Options>[] = [generateCommand, signCommand, validateCommand] as Command<Options>[];
+export const commands: Command<Options>[] = [generateCommand, signCommand, validateCommand, verifyCommand] as Command<Options>[];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length)) + 2;
