@@ -1,0 +1,25 @@
+import type { FetchHandler } from "../adapters/node.js";
+import type { WhiteboardPushEvent } from "../events.js";
+import type { KitAttempt } from "./types.js";
+
+/** Where a callback goes: a URL, or an in-process receiver. */
+export type CallbackTarget = string | FetchHandler;
+
+export interface CallbackRoute {
+  target: CallbackTarget;
+  /** Signs the callback at send time when set; without it, `ExpireTime` and `Sign` are left out, as TIW does. */
+  callbackKey?: string;
+  /** Unique per delivery, so a journal can tell deliveries apart. */
+  eventId: string;
+  /** Told about every attempt, retries included. */
+  onAttempt(attempt: KitAttempt): void;
+}
+
+/**
+ * The part of a delivery engine the stand-in needs: send one callback (retrying as the engine
+ * sees fit) and report each attempt. Resolves true when the receiver acknowledged it.
+ */
+export interface CallbackSender {
+  send(event: WhiteboardPushEvent, route: CallbackRoute): Promise<boolean>;
+  close(): Promise<void>;
+}

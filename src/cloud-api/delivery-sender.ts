@@ -1,0 +1,72 @@
+import { createDeliverer, type Deliverer, type Journal } from "../delivery/index.js";
+import type { CallbackSender, CallbackTarget } from "./callback-sender.js";
+import type { KitAttempt } from "./types.js";
+
+export interface DeliverySenderOptions {
+  /** Records every callback and attempt, so nothing is lost and `tiw-push-kit log` can list them. */
+  journal?: Journal;
+  fetch?: typeof fetch;
+  /** Unix milliseconds: the stand-in's virtual clock, so `ExpireTime` follows the callbacks' `Timestamp`. */
+  now?: () => number;
+  expireWindowSeconds?: number;
+  /** Retries after the first attempt (the engine's default when absent). */
+  retries?: number;
+  /** Per attempt (the engine's default when absent). */
+  timeoutMs?: number;
+}
+
+/**
+ * Sends the stand-in's callbacks through the emitter's delivery engine: signed at send time,
+ * retried with backoff, journaled. One engine per callback URL and key, since both can change
+ * at runtime (SetWhiteboardPushCallback, SetWhiteboardPushCallbackKey).
+ */
+export function createDeliverySender(options: DeliverySenderOptions = {}): CallbackSender {
+  const deliverers = new Map<CallbackTarget, Map<string, Deliverer>>();
+  const attemptListeners = new Map<string, (attempt: KitAttempt) => void>();
+
+  function delivererFor(target: CallbackTarget, callbackKey: string | undefined): Deliverer {
+    const byKey = deliverers.get(target) ?? new Map<string, Deliverer>();
+    deliverers.set(target, byKey);
+    // "\0" cannot be in a key set through the API, so it stands for "no key".
+    const keyId = callbackKey ?? "\0";
+    let deliverer = byKey.get(keyId);
+    if (!deliverer) {
+      deliverer = createDeliverer({
+        target,
+        ...(callbackKey !== undefined ? { callbackKey } : {}),
+        ...(options.journal ? { journal: options.journal } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.expireWindowSeconds !== undefined ? { expireWindowSeconds: options.expireWindowSeconds } : {}),
+        ...(options.retries !== undefined ? { retries: options.retries } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        onAttempt(record) {
+          attemptListeners.get(record.eventId)?.({
+            at: record.at,
+            status: record.statusCode ?? null,
+            error: record.error ?? (record.statusCode === 200 ? null : `HTTP ${record.statusCode}`),
+            durationMs: record.latencyMs,
+          });
+        },
+      });
+      byKey.set(keyId, deliverer);
+    }
+    return deliverer;
+  }
+
+  return {
+    async send(event, route) {
+      const deliverer = delivererFor(route.target, route.callbackKey);
+      attemptListeners.set(route.eventId, route.onAttempt);
+      try {
+        const outcome = await deliverer.deliver(event, { eventId: route.eventId, source: "serve" });
+        return outcome.status === "delivered";
+      } finally {
+        attemptListeners.delete(route.eventId);
+      }
+    },
+    async close() {
+      await Promise.all([...deliverers.values()].flatMap((byKey) => [...byKey.values()].map((deliverer) => deliverer.close())));
+    },
+  };
+}
