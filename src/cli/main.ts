@@ -6,11 +6,16 @@ import { generateCommand } from "./generate.js";
 import { signCommand } from "./sign.js";
 import { validateCommand } from "./validate.js";
 import { verifyCommand } from "./verify.js";
+import { emitCommand } from "./emit.js";
+import { logCommand } from "./log.js";
+import { resendCommand } from "./resend.js";
+import { receiverCommand } from "./receiver.js";
+import { startCommand } from "./start.js";
 
 const program = "tiw-push-kit";
 
 /** Every command, in the order `--help` lists them. */
-export const commands: Command<Options>[] = [generateCommand, signCommand, validateCommand, verifyCommand] as Command<Options>[];
+export const commands: Command<Options>[] = [generateCommand, signCommand, validateCommand, verifyCommand, emitCommand, logCommand, resendCommand, receiverCommand, startCommand] as Command<Options>[];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length)) + 2;

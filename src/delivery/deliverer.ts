@@ -1,0 +1,266 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleepFor } from "node:timers/promises";
+import type { EventType, WhiteboardPushEvent } from "../events.js";
+import { defaultExpireWindowSeconds } from "../generate/generate.js";
+import { withSignature } from "../signing/signing.js";
+import { faultyBody, isForged, type Fault } from "./faults.js";
+import type { AttemptRecord, EventStatus, Journal } from "./journal.js";
+import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from "./retry-policy.js";
+
+/** An http(s) callback URL, or an in-process fetch handler (tests, the TIW API stand-in). */
+export type CallbackTarget = string | ((request: Request) => Promise<Response>);
+
+export interface DelivererOptions extends Partial<RetryPolicy> {
+  target: CallbackTarget;
+  /** When set, `ExpireTime` and `Sign` are recomputed at every send and retry: `ExpireTime = now + expireWindowSeconds`. */
+  callbackKey?: string;
+  /** Default 300 s. */
+  expireWindowSeconds?: number;
+  /** Per attempt, until the response body is read (default 5000 ms). */
+  timeoutMs?: number;
+  /** When given, every event and every attempt is recorded. */
+  journal?: Journal;
+  fetch?: typeof fetch;
+  /** Unix milliseconds (default `Date.now`). */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** In [0, 1), for the backoff jitter and the malformed variants (default `Math.random`). */
+  random?: () => number;
+  /** Live feed of every attempt (dashboard, `--verbose`). */
+  onAttempt?: (attempt: AttemptRecord) => void;
+}
+
+export interface DeliverOptions {
+  /** An id already in the journal continues that record (resend, resume); a new one is recorded. */
+  eventId?: string;
+  source?: string;
+  fault?: Fault;
+  /** Send the body as given, without recomputing `ExpireTime` and `Sign`. */
+  keepSign?: boolean;
+  /** Stops retrying when aborted; the event then stays `pending`. The attempt in flight finishes. */
+  signal?: AbortSignal;
+}
+
+export interface DeliveryOutcome {
+  eventId: string;
+  taskId: string;
+  eventType: EventType;
+  /** `pending` only when stopped by `signal` before an answer. */
+  status: EventStatus;
+  fault?: Fault;
+  /** Whether the body was a forgery the receiver should have rejected. */
+  forged: boolean;
+  attempts: number;
+  /** Of the last attempt. */
+  statusCode?: number;
+  error?: string;
+  latencyMs: number;
+}
+
+export interface Deliverer {
+  /** Records the event (if journaled), sends it, retries per policy; resolves with the outcome, never rejects on HTTP/network errors. */
+  deliver(event: WhiteboardPushEvent, options?: DeliverOptions): Promise<DeliveryOutcome>;
+  /** Flushes the journal's pending batch. */
+  close(): Promise<void>;
+}
+
+export const defaultTimeoutMs = 5000;
+const snippetLength = 200;
+const inProcessUrl = "http://in-process.invalid/tiw/whiteboard-push/callback";
+const networkErrors: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "host name lookup failed",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  ETIMEDOUT: "connection timed out",
+  UND_ERR_SOCKET: "connection closed by the receiver",
+};
+
+interface Exchange {
+  statusCode?: number;
+  latencyMs: number;
+  error?: string;
+  responseSnippet?: string;
+}
+
+/**
+ * Delivers callbacks the way TIW does: HTTP POST of the JSON body, success is HTTP 200, signed at
+ * sending time. Retries (timeouts, connection errors, non-200) back off exponentially with jitter;
+ * forgeries are sent once, since a receiver is expected to refuse them.
+ *
+ * @example
+ * const deliverer = createDeliverer({ target: "http://127.0.0.1:3000/callback", callbackKey: "my-key", journal: openJournal(":memory:") });
+ * const outcome = await deliverer.deliver(event); // { status: "delivered", attempts: 1, statusCode: 200, ... }
+ */
+export function createDeliverer(options: DelivererOptions): Deliverer {
+  const { target, callbackKey, journal, onAttempt } = options;
+  if (typeof target === "string") checkTargetUrl(target);
+  const policy: RetryPolicy = {
+    retries: options.retries ?? defaultRetryPolicy.retries,
+    initialBackoffMs: options.initialBackoffMs ?? defaultRetryPolicy.initialBackoffMs,
+    maxBackoffMs: options.maxBackoffMs ?? defaultRetryPolicy.maxBackoffMs,
+    backoffMultiplier: options.backoffMultiplier ?? defaultRetryPolicy.backoffMultiplier,
+  };
+  const expireWindowSeconds = options.expireWindowSeconds ?? defaultExpireWindowSeconds;
+  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => sleepFor(ms));
+  const random = options.random ?? Math.random;
+
+  function bodyFor(event: WhiteboardPushEvent, fault: Fault | undefined, keepSign: boolean): string {
+    const nowSeconds = Math.floor(now() / 1000);
+    if (fault) return faultyBody(event, fault, { callbackKey, nowSeconds, expireWindowSeconds, random });
+    if (keepSign || callbackKey === undefined) return JSON.stringify(event);
+    return JSON.stringify(withSignature(event, callbackKey, nowSeconds + expireWindowSeconds));
+  }
+
+  async function exchange(body: string): Promise<Exchange> {
+    const started = performance.now();
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    try {
+      const init = { method: "POST", headers: { "content-type": "application/json" }, body, signal: controller.signal };
+      const response =
+        typeof target === "string" ? await fetchImpl(target, init) : await untilAborted(target(new Request(inProcessUrl, init)), controller.signal);
+      const responseSnippet = await snippetOf(response);
+      return { statusCode: response.status, latencyMs: performance.now() - started, ...(responseSnippet ? { responseSnippet } : {}) };
+    } catch (error) {
+      return { error: timedOut ? `timeout after ${timeoutMs} ms` : describeError(error), latencyMs: performance.now() - started };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Waits `ms`, or less when `signal` aborts; false when it did. */
+  async function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+    if (!signal) return sleep(ms).then(() => true);
+    if (signal.aborted) return false;
+    return Promise.race([sleep(ms).then(() => true), new Promise<false>((resolve) => signal.addEventListener("abort", () => resolve(false), { once: true }))]);
+  }
+
+  return {
+    async deliver(event, deliverOptions = {}) {
+      const { fault, keepSign = false, signal } = deliverOptions;
+      const eventId = deliverOptions.eventId ?? `evt_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
+      const taskId = event.EventData.TaskId;
+      const eventType = event.EventType;
+      const forged = isForged(fault);
+      if (journal && !journal.hasEvent(eventId)) {
+        journal.addEvent({
+          id: eventId,
+          taskId,
+          eventType,
+          body: JSON.stringify(event),
+          target: typeof target === "string" ? target : "in-process",
+          signed: signsAtSend(callbackKey !== undefined, { keepSign, fault }),
+          keepSign,
+          ...(fault ? { fault } : {}),
+          ...(deliverOptions.source ? { source: deliverOptions.source } : {}),
+          createdAt: now(),
+        });
+        // Recorded before it is sent: a crash from here on leaves it pending, never unknown.
+        await journal.flush();
+      }
+
+      const maxAttempts = forged ? 1 : policy.retries + 1;
+      let attempts = 0;
+      let last: Exchange;
+      let stopped = false;
+      for (;;) {
+        attempts += 1;
+        const at = now();
+        last = await exchange(bodyFor(event, fault, keepSign));
+        const record: AttemptRecord = { eventId, attempt: attempts, at, ...last };
+        journal?.addAttempt(record);
+        onAttempt?.(record);
+        if (last.statusCode === 200 || attempts >= maxAttempts) break;
+        if (!(await pause(backoffDelay(attempts, policy, random), signal))) {
+          stopped = true;
+          break;
+        }
+      }
+
+      const status = statusOf(last, forged, stopped);
+      journal?.setOutcome(eventId, { status, attempts, statusCode: last.statusCode, error: last.error, at: now() });
+      await journal?.flush();
+      return {
+        eventId,
+        taskId,
+        eventType,
+        status,
+        ...(fault ? { fault } : {}),
+        forged,
+        attempts,
+        ...(last.statusCode !== undefined ? { statusCode: last.statusCode } : {}),
+        ...(last.error !== undefined ? { error: last.error } : {}),
+        latencyMs: last.latencyMs,
+      };
+    },
+    async close() {
+      await journal?.flush();
+    },
+  };
+}
+
+/** Whether the kit computes `Sign` when sending: with a key, unless the body is kept as given (faults always re-sign). */
+export function signsAtSend(hasKey: boolean, delivery: { keepSign?: boolean; fault?: Fault }): boolean {
+  return hasKey && (!delivery.keepSign || delivery.fault !== undefined);
+}
+
+function statusOf(last: Exchange, forged: boolean, stopped: boolean): EventStatus {
+  if (last.statusCode === 200) return forged ? "forged-accepted" : "delivered";
+  if (forged && last.statusCode !== undefined) return "forged-rejected";
+  return stopped ? "pending" : "failed";
+}
+
+/** Throws a one-line `RangeError` unless `target` is an absolute http(s) URL. */
+export function checkTargetUrl(target: string): void {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new RangeError(`tiw-push-kit: target must be an http(s) URL, got '${target}'`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new RangeError(`tiw-push-kit: target must be an http(s) URL, got '${target}'`);
+  }
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    promise.then(resolve, reject);
+  });
+}
+
+/** The start of the response body; reading stops there, so a huge answer costs nothing. */
+async function snippetOf(response: Response): Promise<string | undefined> {
+  if (!response.body) return undefined;
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    if (text.length >= snippetLength) {
+      await reader.cancel();
+      break;
+    }
+  }
+  return text.slice(0, snippetLength) || undefined;
+}
+
+function describeError(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code) return `${networkErrors[code] ?? cause?.message ?? "network error"} (${code})`;
+  return error instanceof Error ? (cause?.message ?? error.message) : String(error);
+}

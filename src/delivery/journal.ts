@@ -1,0 +1,347 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from "node:sqlite";
+import type { Fault } from "./faults.js";
+
+export const eventStatuses = ["pending", "delivered", "failed", "forged-rejected", "forged-accepted"] as const;
+/**
+ * `pending` until an outcome is known; `delivered` / `failed` for valid events (200, or retries
+ * exhausted); `forged-rejected` / `forged-accepted` for forgeries the receiver answered.
+ */
+export type EventStatus = (typeof eventStatuses)[number];
+
+/** An event as first recorded, before any attempt. */
+export interface NewJournalEvent {
+  id: string;
+  taskId: string;
+  eventType: string;
+  /** The event as JSON text; `ExpireTime` and `Sign` are recomputed from it at each send unless `keepSign`. */
+  body: string;
+  /** The callback URL, or `in-process` for a handler target. */
+  target: string;
+  /** Whether it is sent signed, so that a resend knows it needs the key (which is never stored). */
+  signed: boolean;
+  keepSign?: boolean;
+  fault?: Fault;
+  source?: string;
+  /** Unix milliseconds. */
+  createdAt: number;
+}
+
+export interface JournalEvent extends NewJournalEvent {
+  /** Insertion order, the cursor of `listEvents({ afterSeq })`. */
+  seq: number;
+  keepSign: boolean;
+  status: EventStatus;
+  /** Attempts over all deliveries of this event (resends included). */
+  attempts: number;
+  lastStatusCode?: number;
+  lastError?: string;
+  updatedAt: number;
+}
+
+/** One HTTP exchange (or the failure to have one). */
+export interface AttemptRecord {
+  eventId: string;
+  /** 1 for the first attempt of a delivery, 2 for its first retry, ... */
+  attempt: number;
+  /** Unix milliseconds when the attempt started. */
+  at: number;
+  statusCode?: number;
+  latencyMs: number;
+  /** Timeout or connection error, when there was no answer. */
+  error?: string;
+  /** The start of the response body, for debugging a receiver. */
+  responseSnippet?: string;
+}
+
+export interface EventOutcomeRecord {
+  /** `pending` when the delivery was stopped before an answer. */
+  status: EventStatus;
+  /** Attempts made by this delivery. */
+  attempts: number;
+  statusCode?: number;
+  error?: string;
+  at: number;
+}
+
+export interface EventFilter {
+  status?: EventStatus | readonly EventStatus[];
+  taskId?: string;
+  /** Only events recorded after this `seq`, for polling. */
+  afterSeq?: number;
+  /** The newest `limit` events (still listed oldest first). */
+  limit?: number;
+}
+
+/**
+ * The durable record of every event and every attempt, in SQLite (WAL mode). Writes are queued
+ * and committed together on the next turn of the event loop (group commit), so journaling costs
+ * one transaction per turn rather than one per write. A committed write survives a killed process.
+ */
+export interface Journal {
+  readonly path: string;
+  /** Queues a new event (an existing id is left as it is); durable once `flush()` resolves. */
+  addEvent(event: NewJournalEvent): void;
+  /** Records many new events in one transaction, durable on return: a whole run's plan before sending. */
+  addEvents(events: readonly NewJournalEvent[]): void;
+  addAttempt(attempt: AttemptRecord): void;
+  setOutcome(eventId: string, outcome: EventOutcomeRecord): void;
+  hasEvent(eventId: string): boolean;
+  /** Resolves once every queued write is committed. */
+  flush(): Promise<void>;
+  getEvent(eventId: string): JournalEvent | undefined;
+  listEvents(filter?: EventFilter): JournalEvent[];
+  listAttempts(eventId: string): AttemptRecord[];
+  countByStatus(): Record<EventStatus, number>;
+  /** Commits what is queued and closes the database. */
+  close(): void;
+}
+
+const schema = `
+  CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    task_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    target TEXT NOT NULL,
+    signed INTEGER NOT NULL,
+    keep_sign INTEGER NOT NULL DEFAULT 0,
+    fault TEXT,
+    source TEXT,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_status_code INTEGER,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS events_status ON events (status);
+  CREATE INDEX IF NOT EXISTS events_task_id ON events (task_id);
+  CREATE TABLE IF NOT EXISTS attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    status_code INTEGER,
+    latency_ms REAL NOT NULL,
+    error TEXT,
+    response_snippet TEXT
+  );
+  CREATE INDEX IF NOT EXISTS attempts_event_id ON attempts (event_id);
+`;
+
+type Row = Record<string, SQLOutputValue>;
+
+/**
+ * Opens (and creates when missing) a journal at `path`, or an in-memory one for `":memory:"`.
+ *
+ * @example
+ * const journal = openJournal(".tiw-push-kit/journal.db");
+ * const failed = journal.listEvents({ status: "failed" });
+ */
+export function openJournal(path: string): Journal {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path);
+  // WAL lets `log` read while `emit` writes; NORMAL syncs at checkpoints, which survives a killed
+  // process (the OS keeps what was written) though not a power cut.
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+  db.exec(schema);
+
+  const insertEvent = db.prepare(`
+    INSERT INTO events (id, task_id, event_type, body, target, signed, keep_sign, fault, source, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
+  const insertAttempt = db.prepare(`
+    INSERT INTO attempts (event_id, attempt, at, status_code, latency_ms, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const updateOutcome = db.prepare(`
+    UPDATE events SET status = ?, attempts = attempts + ?, last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ?`);
+  const selectEvent = db.prepare("SELECT * FROM events WHERE id = ?");
+  const selectAttempts = db.prepare("SELECT * FROM attempts WHERE event_id = ? ORDER BY id");
+  const countStatuses = db.prepare("SELECT status, COUNT(*) AS count FROM events GROUP BY status");
+
+  let queue: Array<() => void> = [];
+  const queuedIds = new Set<string>();
+  let waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  let scheduled = false;
+
+  const runEventInsert = (event: NewJournalEvent) =>
+    insertEvent.run(
+      event.id,
+      event.taskId,
+      event.eventType,
+      event.body,
+      event.target,
+      event.signed ? 1 : 0,
+      event.keepSign ? 1 : 0,
+      event.fault ?? null,
+      event.source ?? null,
+      event.createdAt,
+      event.createdAt,
+    );
+
+  function transaction(writes: () => void): void {
+    db.exec("BEGIN");
+    try {
+      writes();
+      db.exec("COMMIT");
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  /** Commits the queue now; on failure the writes stay queued for the next flush. */
+  function commitQueue(): void {
+    const settled = waiters;
+    waiters = [];
+    if (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        transaction(() => batch.forEach((write) => write()));
+        queuedIds.clear();
+      } catch (error) {
+        queue = batch.concat(queue);
+        settled.forEach((waiter) => waiter.reject(error));
+        return;
+      }
+    }
+    settled.forEach((waiter) => waiter.resolve());
+  }
+
+  function enqueue(write: () => void): void {
+    queue.push(write);
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      commitQueue();
+    });
+  }
+
+  return {
+    path,
+    addEvent(event) {
+      queuedIds.add(event.id);
+      enqueue(() => runEventInsert(event));
+    },
+    addEvents(events) {
+      commitQueue();
+      // Chunks keep each transaction, and the time the event loop is held, short.
+      for (let i = 0; i < events.length; i += 5000) transaction(() => events.slice(i, i + 5000).forEach(runEventInsert));
+    },
+    addAttempt(attempt) {
+      enqueue(() =>
+        insertAttempt.run(
+          attempt.eventId,
+          attempt.attempt,
+          attempt.at,
+          attempt.statusCode ?? null,
+          attempt.latencyMs,
+          attempt.error ?? null,
+          attempt.responseSnippet ?? null,
+        ),
+      );
+    },
+    setOutcome(eventId, outcome) {
+      enqueue(() => updateOutcome.run(outcome.status, outcome.attempts, outcome.statusCode ?? null, outcome.error ?? null, outcome.at, eventId));
+    },
+    hasEvent(eventId) {
+      return queuedIds.has(eventId) || selectEvent.get(eventId) !== undefined;
+    },
+    flush() {
+      if (queue.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        waiters.push({ resolve, reject });
+        if (!scheduled) commitQueue();
+      });
+    },
+    getEvent(eventId) {
+      commitQueue();
+      const row = selectEvent.get(eventId);
+      return row ? toEvent(row) : undefined;
+    },
+    listEvents(filter = {}) {
+      commitQueue();
+      const conditions: string[] = [];
+      const params: SQLInputValue[] = [];
+      if (filter.status !== undefined) {
+        const statuses = [filter.status].flat();
+        conditions.push(`status IN (${statuses.map(() => "?").join(", ")})`);
+        params.push(...statuses);
+      }
+      if (filter.taskId !== undefined) {
+        conditions.push("task_id = ?");
+        params.push(filter.taskId);
+      }
+      if (filter.afterSeq !== undefined) {
+        conditions.push("seq > ?");
+        params.push(filter.afterSeq);
+      }
+      const where = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
+      const sql =
+        filter.limit === undefined
+          ? `SELECT * FROM events ${where} ORDER BY seq`
+          : `SELECT * FROM (SELECT * FROM events ${where} ORDER BY seq DESC LIMIT ${Math.max(0, Math.floor(filter.limit))}) ORDER BY seq`;
+      return db.prepare(sql).all(...params).map(toEvent);
+    },
+    listAttempts(eventId) {
+      commitQueue();
+      return selectAttempts.all(eventId).map(toAttempt);
+    },
+    countByStatus() {
+      commitQueue();
+      const counts = Object.fromEntries(eventStatuses.map((status) => [status, 0])) as Record<EventStatus, number>;
+      for (const row of countStatuses.all()) counts[row.status as EventStatus] = Number(row.count);
+      return counts;
+    },
+    close() {
+      if (!db.isOpen) return;
+      commitQueue();
+      db.close();
+    },
+  };
+}
+
+function optional<T>(value: SQLOutputValue | undefined, cast: (value: SQLOutputValue) => T): T | undefined {
+  return value === null || value === undefined ? undefined : cast(value);
+}
+
+function toEvent(row: Row): JournalEvent {
+  return withoutUndefined({
+    seq: Number(row.seq),
+    id: String(row.id),
+    taskId: String(row.task_id),
+    eventType: String(row.event_type),
+    body: String(row.body),
+    target: String(row.target),
+    signed: row.signed === 1,
+    keepSign: row.keep_sign === 1,
+    fault: optional(row.fault, (value) => String(value) as Fault),
+    source: optional(row.source, String),
+    status: String(row.status) as EventStatus,
+    attempts: Number(row.attempts),
+    lastStatusCode: optional(row.last_status_code, Number),
+    lastError: optional(row.last_error, String),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  });
+}
+
+function toAttempt(row: Row): AttemptRecord {
+  return withoutUndefined({
+    eventId: String(row.event_id),
+    attempt: Number(row.attempt),
+    at: Number(row.at),
+    statusCode: optional(row.status_code, Number),
+    latencyMs: Number(row.latency_ms),
+    error: optional(row.error, String),
+    responseSnippet: optional(row.response_snippet, String),
+  });
+}
+
+/** Drops absent optional fields, so records compare and print cleanly. */
+function withoutUndefined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+}

@@ -1,0 +1,53 @@
+import { randomUUID } from "node:crypto";
+import type { WhiteboardPushEvent } from "../events.js";
+import type { PlannedDelivery } from "./chaos.js";
+import { signsAtSend } from "./deliverer.js";
+import type { Journal, JournalEvent, NewJournalEvent } from "./journal.js";
+
+export interface RecordPlanOptions {
+  /** The callback URL, kept so that `resend` and `--resume` know where it went. */
+  target: string;
+  /** Whether a callback key signs the sends (the key itself is never stored). */
+  hasKey: boolean;
+  now?: () => number;
+}
+
+/**
+ * Gives every planned delivery an event id and records them all as pending, in a few large
+ * transactions that are durable on return: a run killed at any later point can be resumed.
+ */
+export function recordPlan(journal: Journal, planned: readonly PlannedDelivery[], options: RecordPlanOptions): PlannedDelivery[] {
+  const createdAt = (options.now ?? Date.now)();
+  // One random run prefix and a counter: unique across runs, cheap for a million events.
+  const prefix = `evt_${randomUUID().slice(0, 8)}`;
+  const entries: NewJournalEvent[] = [];
+  const withIds = planned.map((delivery, index) => {
+    const eventId = delivery.eventId ?? `${prefix}_${index + 1}`;
+    entries.push({
+      id: eventId,
+      taskId: delivery.event.EventData.TaskId,
+      eventType: delivery.event.EventType,
+      body: JSON.stringify(delivery.event),
+      target: options.target,
+      signed: signsAtSend(options.hasKey, delivery),
+      keepSign: delivery.keepSign ?? false,
+      ...(delivery.fault ? { fault: delivery.fault } : {}),
+      ...(delivery.source ? { source: delivery.source } : {}),
+      createdAt,
+    });
+    return { ...delivery, eventId };
+  });
+  journal.addEvents(entries);
+  return withIds;
+}
+
+/** A journaled event as a planned delivery again, for `resend` and `--resume`. */
+export function plannedFromJournal(event: JournalEvent): PlannedDelivery {
+  return {
+    event: JSON.parse(event.body) as WhiteboardPushEvent,
+    eventId: event.id,
+    ...(event.fault ? { fault: event.fault } : {}),
+    ...(event.keepSign ? { keepSign: true } : {}),
+    ...(event.source ? { source: event.source } : {}),
+  };
+}
