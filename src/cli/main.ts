@@ -11,11 +11,12 @@ import { logCommand } from "./log.js";
 import { resendCommand } from "./resend.js";
 import { receiverCommand } from "./receiver.js";
 import { startCommand } from "./start.js";
+import { serveCommand } from "./serve.js";
 
 const program = "tiw-push-kit";
 
 /** Every command, in the order `--help` lists them. */
-export const commands: Command<Options>[] = [generateCommand, signCommand, validateCommand, verifyCommand, emitCommand, logCommand, resendCommand, receiverCommand, startCommand] as Command<Options>[];
+export const commands: Command<Options>[] = [generateCommand, signCommand, validateCommand, verifyCommand, emitCommand, logCommand, resendCommand, receiverCommand, startCommand, serveCommand] as Command<Options>[];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length)) + 2;

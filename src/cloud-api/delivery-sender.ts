@@ -18,11 +18,15 @@ export interface DeliverySenderOptions {
 /**
  * Sends the stand-in's callbacks through the emitter's delivery engine: signed at send time,
  * retried with backoff, journaled. One engine per callback URL and key, since both can change
- * at runtime (SetWhiteboardPushCallback, SetWhiteboardPushCallbackKey).
+ * at runtime (SetWhiteboardPushCallback, SetWhiteboardPushCallbackKey). `close()` stops retrying
+ * and waits only for the attempts in flight.
  */
 export function createDeliverySender(options: DeliverySenderOptions = {}): CallbackSender {
   const deliverers = new Map<CallbackTarget, Map<string, Deliverer>>();
   const attemptListeners = new Map<string, (attempt: KitAttempt) => void>();
+  const inFlight = new Set<Promise<unknown>>();
+  // Aborted by close(): retries stop, the attempt in flight finishes, the event stays pending in the journal.
+  const closing = new AbortController();
 
   function delivererFor(target: CallbackTarget, callbackKey: string | undefined): Deliverer {
     const byKey = deliverers.get(target) ?? new Map<string, Deliverer>();
@@ -58,14 +62,18 @@ export function createDeliverySender(options: DeliverySenderOptions = {}): Callb
     async send(event, route) {
       const deliverer = delivererFor(route.target, route.callbackKey);
       attemptListeners.set(route.eventId, route.onAttempt);
+      const delivery = deliverer.deliver(event, { eventId: route.eventId, source: "serve", signal: closing.signal });
+      inFlight.add(delivery);
       try {
-        const outcome = await deliverer.deliver(event, { eventId: route.eventId, source: "serve" });
-        return outcome.status === "delivered";
+        return (await delivery).status === "delivered";
       } finally {
+        inFlight.delete(delivery);
         attemptListeners.delete(route.eventId);
       }
     },
     async close() {
+      closing.abort();
+      await Promise.allSettled([...inFlight]);
       await Promise.all([...deliverers.values()].flatMap((byKey) => [...byKey.values()].map((deliverer) => deliverer.close())));
     },
   };

@@ -76,7 +76,11 @@ export interface TiwApi {
   subscribe(listener: (change: KitChange) => void): () => void;
   /** Resolves when no callback delivery is under way. */
   settled(): Promise<void>;
-  /** Stops timers, waits for deliveries under way and closes the sender. */
+  /**
+   * Stops timers and event streams, and closes the sender: the default one stops retrying and
+   * waits only for attempts in flight (undelivered callbacks stay pending in the journal).
+   * Call `settled()` first to wait for every delivery.
+   */
   close(): Promise<void>;
 }
 
@@ -277,9 +281,9 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
     async close() {
       clock.close();
       tasks.close();
-      await deliveries.settled();
-      await sender.close();
       control.close();
+      await sender.close();
+      await deliveries.settled();
       listeners.clear();
     },
   };
