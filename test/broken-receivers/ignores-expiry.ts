@@ -1,0 +1,6 @@
+import { createReceiver, type Receiver, type ReceiverOptions } from "../../examples/receiver/receiver.js";
+
+/** Defect: never looks at the clock, so an expired ExpireTime (a replayed callback) is accepted. */
+export function createIgnoresExpiry(options: ReceiverOptions): Receiver {
+  return createReceiver({ ...options, now: () => 0 });
+}
