@@ -1,12 +1,12 @@
-import { beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { formatEvidence } from "./format-result.js";
 import { defaultBudgetMs, openSession, planChecks, runCheck, type ContractOptions } from "./run-contract.js";
 import type { Session } from "./session.js";
 
 export interface ReceiverContractOptions extends Omit<ContractOptions, "target"> {
   /**
-   * The receiver's callback URL, or a function giving it, read when the tests start: so a server
-   * started in `beforeAll` (on port 0) can be used. For a handler that is created later, pass
+   * The receiver's callback URL, or a function giving it, read when the first check runs: so a
+   * server started in `beforeAll` (on port 0) can be used. For a handler that is created later, pass
    * `handler: (request) => receiver.fetch(request)`.
    */
   target?: string | (() => string);
@@ -30,11 +30,13 @@ export function defineReceiverContract(options: ReceiverContractOptions): void {
   const requestTimeoutMs = 3 * (options.timeoutMs ?? defaultBudgetMs);
   const testTimeout = options.testTimeout ?? Math.max(30_000, 10 * requestTimeoutMs);
   describe(options.name ?? "TIW whiteboard push receiver contract", () => {
-    let session: Session | undefined;
-    beforeAll(async () => {
-      const target = typeof options.target === "function" ? options.target() : options.target;
-      session = await openSession({ ...options, target });
-    }, requestTimeoutMs + 5_000);
+    // Opened by the first test, after the user's beforeAll hooks have started their server; when the
+    // target cannot be reached, every check fails with that one clear error.
+    let session: Promise<Session> | undefined;
+    const opened = () => {
+      session ??= openSession({ ...options, target: typeof options.target === "function" ? options.target() : options.target });
+      return session;
+    };
 
     for (const { check, skipReason } of plan) {
       const title = `${check.name}: ${check.description}`;
@@ -45,8 +47,7 @@ export function defineReceiverContract(options: ReceiverContractOptions): void {
       it(
         title,
         async (context) => {
-          if (!session) throw new Error("tiw-push-kit: the receiver contract did not start; see the error of beforeAll");
-          const result = await runCheck(check, session);
+          const result = await runCheck(check, await opened());
           if (result.status === "skip") context.skip(result.message);
           if (result.status === "warn") await context.annotate(`${result.message}\n${formatEvidence(result, "  ")}`, "warning");
           if (result.status === "fail") throw new Error(`${check.name}: ${result.message}\n${formatEvidence(result, "  ")}`);

@@ -91,7 +91,10 @@ export function planChecks(options: Pick<ContractOptions, "level" | "only" | "in
   if (!levels.includes(level)) invalid(`level must be one of ${levels.join(", ")}, got '${String(level)}'`);
   const unknown = options.only?.filter((name) => !checks.some((check) => check.name === name));
   if (unknown?.length) invalid(`unknown check ${unknown.map((name) => `'${name}'`).join(", ")}; the checks are ${checks.map((check) => check.name).join(", ")}`);
-  const selected = options.only ? checks.filter((check) => options.only?.includes(check.name)) : checks.filter((check) => level === "strict" || check.level === "basic");
+  // An opt-in check that was not opted in is left out, unless asked for by name (then it is reported as skipped).
+  const selected = options.only
+    ? checks.filter((check) => options.only?.includes(check.name))
+    : checks.filter((check) => (level === "strict" || check.level === "basic") && (check.needs !== "hardened" || options.hardened === true));
   const present: Record<Prerequisite, boolean> = { inspect: options.inspect !== undefined, hardened: options.hardened === true };
   return selected.map((check) => (check.needs && !present[check.needs] ? { check, skipReason: missing[check.needs] } : { check }));
 }

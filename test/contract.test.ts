@@ -101,11 +101,12 @@ describe("check selection and outcomes", () => {
     const names = (options: Parameters<typeof planChecks>[0]) => planChecks(options).map(({ check }) => check.name);
     expect(names({})).not.toContain("survives-burst");
     expect(names({})).not.toContain("rejects-unknown-task");
-    expect(names({ level: "strict" })).toEqual(checks.map((check) => check.name));
+    expect(names({ level: "strict", hardened: true })).toEqual(checks.map((check) => check.name));
+    expect(names({ level: "strict" })).not.toContain("rejects-unknown-task");
     expect(names({ level: "basic", only: ["survives-burst", "rejects-expired"] })).toEqual(["rejects-expired", "survives-burst"]);
     expect(() => planChecks({ only: ["rejects-everything"] })).toThrow(/^tiw-push-kit: unknown check 'rejects-everything'/);
-    const skipped = planChecks({ level: "strict" }).filter((planned) => planned.skipReason);
-    expect(skipped.map(({ check }) => check.name)).toEqual(["state-after-sequence", "state-after-out-of-order", "state-after-duplicate", "rejects-unknown-task"]);
+    const skipped = planChecks({ level: "strict", only: ["rejects-unknown-task", "state-after-duplicate", "accepts-started"] }).filter((planned) => planned.skipReason);
+    expect(skipped.map(({ check }) => check.name)).toEqual(["state-after-duplicate", "rejects-unknown-task"]);
   });
 
   it("warns at basic and fails at strict when a 200 does not carry {\"error_code\":0}", async () => {
@@ -139,9 +140,10 @@ describe("check selection and outcomes", () => {
     expect(statuses).toMatchObject({ "rejects-bad-sign": "fail", "rejects-malformed-json": "fail" });
   });
 
-  it("reports skipped optional checks, which do not fail the run, when no inspect or hardened option is given", async () => {
+  it("reports the state checks as skipped, which does not fail the run, without inspect; leaves out the hardened check unless opted in", async () => {
     const report = await verifyReceiver(createReceiver, "in-process", { inspect: undefined, hardened: false, timeoutMs: 3000 });
-    expect(report).toMatchObject({ ok: true, failed: 0, skipped: 4 });
+    expect(report).toMatchObject({ ok: true, failed: 0, skipped: 3 });
+    expect(report.results.map((result) => result.name)).not.toContain("rejects-unknown-task");
     expect(report.results.find((result) => result.name === "state-after-duplicate")?.message).toContain("--inspect-url");
   });
 

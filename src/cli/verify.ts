@@ -61,7 +61,7 @@ export const verifyCommand = defineCommand({
     level: { type: "string", valueName: "LEVEL", description: `basic, or strict: adds the burst, the hardened check and requires the body {"error_code":0}`, defaultText: "basic" },
     only: { type: "string", valueName: "CHECK,...", description: "Run only these checks (comma-separated names, any level)" },
     "inspect-url": { type: "string", valueName: "URL", description: "URL template with {TaskId} answering your receiver's task state as JSON; enables the state checks" },
-    hardened: { type: "boolean", description: "Your receiver confirms tasks with DescribeWhiteboardPush: also check it refuses unknown tasks" },
+    hardened: { type: "boolean", description: "Your receiver confirms tasks with DescribeWhiteboardPush: at strict, also check it refuses unknown tasks" },
     "announce-url": { type: "string", valueName: "URL", description: "POST each task's Started here before its callbacks, so your TIW API stand-in knows it" },
     "timeout-ms": { type: "string", valueName: "MS", description: "Time budget of each answer; requests are abandoned after three times this", defaultText: String(defaultBudgetMs) },
     seed: { type: "string", valueName: "S", description: "Seed of task ids and data, to reproduce a run", defaultText: "random" },
