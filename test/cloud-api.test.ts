@@ -114,7 +114,7 @@ describe("TIW API stand-in: task life cycle", () => {
 
     expect(received.map((event) => event.EventType)).toEqual(["WhiteboardPushStarted", "WhiteboardPushStopped"]);
     const stoppedEvent = received[1] as WhiteboardPushStoppedEvent;
-    const { RequestId: _, Status: __, Backup: ___, ...describedData } = stopped;
+    const describedData = Object.fromEntries(Object.entries(stopped).filter(([field]) => !["RequestId", "Status", "Backup"].includes(field)));
     expect(stoppedEvent.EventData).toEqual(describedData);
     expect(stoppedEvent.EventData.Error).toBeUndefined();
     expect(stoppedEvent).toMatchObject({ SdkAppId: sdkAppId, Timestamp: stopped.PushStopTime });
