@@ -1,12 +1,9 @@
-import { createTiwApi } from "../cloud-api/tiw-api.js";
 import { defaultRateLimit } from "../cloud-api/rate-limiter.js";
+import { defaultTiwApiPort, serveTiwApi } from "../cloud-api/serve-tiw-api.js";
 import type { KitChange } from "../cloud-api/types.js";
-import { openJournal } from "../delivery/index.js";
 import { defaultExpireWindowSeconds, defaultSdkAppId } from "../generate/generate.js";
 import { callbackKeyOption, defineCommand, intValue, jsonOption, sdkAppIdOption, UsageError, write, type Output } from "./command.js";
-import { listen } from "./receiver.js";
 
-export const defaultServePort = 4010;
 export const defaultServeJournalPath = ".tiw-push-kit/serve-journal.db";
 
 export const serveCommand = defineCommand({
@@ -24,7 +21,7 @@ export const serveCommand = defineCommand({
     "Runs until Ctrl-C.",
   ].join("\n"),
   options: {
-    port: { type: "string", short: "p", valueName: "P", description: "Port to listen on (0: any free port)", defaultText: String(defaultServePort) },
+    port: { type: "string", short: "p", valueName: "P", description: "Port to listen on (0: any free port)", defaultText: String(defaultTiwApiPort) },
     host: { type: "string", valueName: "HOST", description: "Address to bind; anything but loopback exposes it", defaultText: "127.0.0.1" },
     "sdk-app-id": { ...sdkAppIdOption, description: "The only SdkAppId the API accepts", defaultText: String(defaultSdkAppId) },
     callback: { type: "string", valueName: "URL", description: "Callback URL at start, as if set with SetWhiteboardPushCallback" },
@@ -49,7 +46,7 @@ export const serveCommand = defineCommand({
     const secretId = values["secret-id"];
     const secretKey = values["secret-key"];
     if ((secretId === undefined) !== (secretKey === undefined)) throw new UsageError("--secret-id and --secret-key go together (or TIW_SECRET_ID and TIW_SECRET_KEY)");
-    const port = intValue("port", values.port, { min: 0, max: 65535 }) ?? defaultServePort;
+    const port = intValue("port", values.port, { min: 0, max: 65535 }) ?? defaultTiwApiPort;
     const host = values.host ?? "127.0.0.1";
     const rateLimit = intValue("rate-limit", values["rate-limit"], { min: 0 });
     const callbackKey = values["callback-key"];
@@ -71,12 +68,10 @@ export const serveCommand = defineCommand({
     };
 
     const journalPath = values.journal ?? defaultServeJournalPath;
-    const journal = openJournal(journalPath);
-    const api = createTiwApi({ ...options, journal });
-    const print = values.json ? jsonPrinter(io.stdout) : linePrinter(io.stdout);
-    const unsubscribe = api.subscribe(print);
+    const server = await serveTiwApi({ ...options, port, host, journal: journalPath });
+    const { api } = server;
+    const unsubscribe = api.subscribe(values.json ? jsonPrinter(io.stdout) : linePrinter(io.stdout));
     try {
-      const server = await listen(api.fetch, port, host);
       const settings = api.settings();
       const lines = [
         `TIW API stand-in listening on ${server.url}/ (SdkAppId ${settings.sdkAppId}, TC3 signatures ${settings.signatureVerification ? "verified" : "not verified"}, time scale ${settings.timeScale})`,
@@ -86,11 +81,9 @@ export const serveCommand = defineCommand({
       if (host !== "127.0.0.1" && host !== "::1" && host !== "localhost") lines.push(`  warning: bound to ${host}, which exposes the stand-in and its control surface beyond this machine`);
       await write(io.stderr, lines.join("\n") + "\n");
       await io.interrupted;
-      await server.close();
     } finally {
       unsubscribe();
-      await api.close();
-      journal.close();
+      await server.close();
     }
     const pending = api.deliveries().filter((delivery) => delivery.status === "pending").length;
     await write(io.stderr, `stand-in stopped${pending ? `; ${pending} callback(s) still pending in ${journalPath}` : ""}\n`);
@@ -110,7 +103,7 @@ function jsonPrinter(output: Output) {
   return (change: KitChange) => void write(output, JSON.stringify(change) + "\n");
 }
 
-/** One line per task step and per settled delivery; attempts and clock moves stay quiet. */
+/** One line per task step, settled delivery, setting and clock move; single attempts stay quiet. */
 function linePrinter(output: Output) {
   return (change: KitChange) => {
     const line = lineOf(change);

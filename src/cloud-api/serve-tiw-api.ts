@@ -1,0 +1,58 @@
+import { serve } from "../adapters/node.js";
+import { openJournal, type Journal } from "../delivery/index.js";
+import { createTiwApi, type TiwApi, type TiwApiOptions } from "./tiw-api.js";
+
+export interface TiwApiServerOptions extends Omit<TiwApiOptions, "journal"> {
+  /** Default 4010; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** A journal, or the path of one to open (and close with the server). */
+  journal?: Journal | string;
+}
+
+export interface TiwApiServer {
+  /** Base URL, e.g. `http://127.0.0.1:4010`: point the SDK's `httpProfile.endpoint` at its host and port. */
+  url: string;
+  port: number;
+  api: TiwApi;
+  close(): Promise<void>;
+}
+
+export const defaultTiwApiPort = 4010;
+
+/**
+ * Serves the stand-in over HTTP on 127.0.0.1: what `tiw-push-kit serve` runs.
+ *
+ * @example
+ * const { url, api, close } = await serveTiwApi({ port: 0, callback: "http://127.0.0.1:3000/tiw", callbackKey: "my-key" });
+ */
+export async function serveTiwApi(options: TiwApiServerOptions = {}): Promise<TiwApiServer> {
+  const { port = defaultTiwApiPort, host = "127.0.0.1", journal: journalOption, ...apiOptions } = options;
+  const ownJournal = typeof journalOption === "string" ? openJournal(journalOption) : undefined;
+  const journal = ownJournal ?? (typeof journalOption === "string" ? undefined : journalOption);
+  const api = createTiwApi({ ...apiOptions, ...(journal ? { journal } : {}) });
+  const shutDown = async () => {
+    await api.close();
+    ownJournal?.close();
+  };
+  let server;
+  try {
+    server = await serve(api.fetch, { port, host });
+  } catch (error) {
+    await shutDown();
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new Error(`tiw-push-kit: port ${port} on ${host} is already in use; pick another with --port`, { cause: error });
+    }
+    throw error;
+  }
+  return {
+    url: server.url,
+    port: server.port,
+    api,
+    async close() {
+      await server.close();
+      await shutDown();
+    },
+  };
+}
