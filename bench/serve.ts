@@ -1,0 +1,181 @@
+/**
+ * `npm run bench:serve`: Start/Describe/Stop throughput of `tiw-push-kit serve` against Prism
+ * mocking the same operation of the same spec (`openapi/tiw-push-api.openapi.yaml`), in the same
+ * run, with the same client. Prism validates each request and answers a static example; `serve`
+ * runs the task state machine and delivers, signs and journals the Started and Stopped callbacks
+ * to a minimal receiver. Each server runs in its own process.
+ *
+ * Settings from the environment: BENCH_SECONDS (default 4) per side, BENCH_CONNECTIONS (default 16).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { openJournal } from "../src/delivery/index.js";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const sdkAppId = 1400000001;
+const path = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+interface Started {
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function spawnStoppable(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Started {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env });
+  // Drained, so a chatty child never blocks on a full pipe.
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return {
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Spawns a child process and resolves with it and the first output line matching `ready`. */
+async function start(command: string, args: string[], ready: RegExp): Promise<Started & { match: RegExpExecArray }> {
+  const { process: child, stop } = spawnStoppable(command, args);
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start within 30 s`)), 30_000);
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream! }).on("line", (line) => {
+        const found = ready.exec(line);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+        }
+      });
+    }
+    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}`)));
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  return { process: child, stop, match };
+}
+
+async function untilListening(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await (await fetch(url)).arrayBuffer();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within 30 s`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function call(url: string, action: string, body: object): Promise<Record<string, unknown>> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "X-TC-Action": action, "X-TC-Version": "2019-09-19" },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 200) throw new Error(`${action}: HTTP ${response.status}`);
+  const { Response: answer } = (await response.json()) as { Response: Record<string, unknown> & { Error?: { Code: string } } };
+  if (answer.Error) throw new Error(`${action}: ${answer.Error.Code}`);
+  return answer;
+}
+
+/** `connections` clients each running Start, Describe, Stop in a loop for `durationSeconds`. */
+async function load(url: string, durationSeconds: number): Promise<{ callsPerSecond: number; calls: number; errors: number }> {
+  const deadline = performance.now() + durationSeconds * 1000;
+  let calls = 0;
+  let errors = 0;
+  let room = 1000;
+  const client = async () => {
+    while (performance.now() < deadline) {
+      try {
+        const roomId = room++;
+        const { TaskId } = await call(url, "StartWhiteboardPush", { SdkAppId: sdkAppId, RoomId: roomId, PushUserId: `tic_push_user_${roomId}_bench`, PushUserSig: "sig" });
+        await call(url, "DescribeWhiteboardPush", { SdkAppId: sdkAppId, TaskId });
+        await call(url, "StopWhiteboardPush", { SdkAppId: sdkAppId, TaskId });
+        calls += 3;
+      } catch {
+        errors++;
+      }
+    }
+  };
+  const began = performance.now();
+  await Promise.all(Array.from({ length: connections }, client));
+  return { callsPerSecond: calls / ((performance.now() - began) / 1000), calls, errors };
+}
+
+const receiver = await start(process.execPath, [...process.execArgv, path("./minimal-receiver.ts")], /^(http:\/\/\S+)$/);
+const journalDir = mkdtempSync(join(tmpdir(), "tiw-push-kit-bench-serve-"));
+const journalPath = join(journalDir, "journal.db");
+const running: Started[] = [receiver];
+try {
+  const serve = await start(
+    process.execPath,
+    [
+      ...process.execArgv,
+      path("../src/cli/main.ts"),
+      "serve",
+      ...["--port", "0", "--rate-limit", "0", "--prepare-seconds", "0", "--journal", journalPath],
+      ...["--callback", receiver.match[1] ?? "", "--callback-key", "bench-key"],
+    ],
+    /listening on (http:\/\/127\.0\.0\.1:\d+)\//,
+  );
+  running.push(serve);
+  const prismPort = await freePort();
+  // Quiet logging is Prism's fastest setting; its "listening" line is then silent too, so readiness is polled.
+  const prism = spawnStoppable(
+    process.execPath,
+    [path("../node_modules/@stoplight/prism-cli/dist/index.js"), "mock", path("../openapi/tiw-push-api.openapi.yaml"), "-p", String(prismPort), "-h", "127.0.0.1", "-v", "error"],
+    { ...process.env, SCARF_ANALYTICS: "false" },
+  );
+  running.push(prism);
+  await untilListening(`http://127.0.0.1:${prismPort}/_kit/settings`);
+  const serveUrl = `${serve.match[1]}/`;
+  const prismUrl = `http://127.0.0.1:${prismPort}/`;
+
+  await load(serveUrl, 1);
+  await load(prismUrl, 1);
+  const serveResult = await load(serveUrl, seconds);
+  const prismResult = await load(prismUrl, seconds);
+  if (serveResult.errors > 0 || prismResult.errors > 0) throw new Error(`errors: serve ${serveResult.errors}, prism ${prismResult.errors}`);
+
+  // Let the last callbacks land, then count what the journal holds.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await serve.stop();
+  const journal = openJournal(journalPath);
+  const statuses = journal.countByStatus();
+  journal.close();
+
+  const rows: Array<[string, string]> = [
+    ["client", `${connections} concurrent Start/Describe/Stop loops, ${seconds} s per server, one process`],
+    ["serve", `${Math.round(serveResult.callsPerSecond)} calls/s (${serveResult.calls} calls; state machine, callbacks signed, delivered and journaled)`],
+    ["serve callbacks", `${statuses.delivered} delivered, ${statuses.pending} pending, ${statuses.failed} failed (warm-up included)`],
+    ["prism mock", `${Math.round(prismResult.callsPerSecond)} calls/s (${prismResult.calls} calls; request validation, static example)`],
+    ["ratio serve / prism", (serveResult.callsPerSecond / prismResult.callsPerSecond).toFixed(2)],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  process.stdout.write(rows.map(([label, value]) => `${label.padEnd(width)}${value}`).join("\n") + "\n");
+} finally {
+  await Promise.all(running.map((child) => child.stop()));
+  rmSync(journalDir, { recursive: true, force: true });
+}
