@@ -12,7 +12,7 @@ const callbackKey = "msw-test-callback-key";
 const backendCallback = "https://backend.test/tiw/whiteboard-push/callback";
 
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "bypass" }));
+beforeAll(() => server.listen({ onUnhandledFrame: "bypass" }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
