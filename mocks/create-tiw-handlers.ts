@@ -18,9 +18,9 @@ export interface TiwHandlers extends Array<HttpHandler> {
 
 /**
  * MSW request handlers that answer TIW's whiteboard push API (and the `/_kit/` control surface)
- * on Tencent's endpoints with the kit's stand-in. Its callbacks go out through `fetch`, so they
- * reach a real local receiver, or another MSW handler; or pass `callbackHandler` to deliver them
- * to an in-process receiver.
+ * on Tencent's endpoints with the kit's stand-in. Its callbacks go out through the global `fetch`,
+ * so they reach a real local receiver, or another MSW handler; or pass `callbackHandler` to
+ * deliver them to an in-process receiver.
  *
  * @example
  * const tiw = createTiwHandlers({ callbackHandler: receiver.fetch, callback: "https://backend.test/tiw", timeScale: 0 });
@@ -30,7 +30,8 @@ export interface TiwHandlers extends Array<HttpHandler> {
  * tiw.api.advance(1800);
  */
 export function createTiwHandlers(options: TiwHandlersOptions = {}): TiwHandlers {
-  const { api = createTiwApi(options), endpoints = tiwEndpoints } = options;
+  // Callbacks go through the global fetch, looked up at each call, so that MSW sees them too.
+  const { api = createTiwApi({ fetch: (input, init) => globalThis.fetch(input, init), ...options }), endpoints = tiwEndpoints } = options;
   const origins = new Set(endpoints.map((endpoint) => new URL(endpoint).origin));
   const handler = http.all(({ request }) => origins.has(new URL(request.url).origin), ({ request }) => api.fetch(request));
   return Object.assign([handler], { api });

@@ -64,7 +64,8 @@ export const serveCommand = defineCommand({
       expireWindowSeconds: intValue("expire-window", values["expire-window"], { min: 1 }),
       retries: intValue("retries", values.retries, { min: 0, max: 100 }),
       timeoutMs: intValue("timeout", values.timeout, { min: 1 }),
-      fetch: io.fetch,
+      // Only an injected fetch (tests) replaces the delivery engine's faster HTTP client.
+      fetch: io.fetch === globalThis.fetch ? undefined : io.fetch,
     };
 
     const journalPath = values.journal ?? defaultServeJournalPath;

@@ -47,7 +47,7 @@ export interface TiwApiOptions {
   timeoutMs?: number;
   /** How callbacks are sent (default: the delivery engine of `src/delivery`). */
   sender?: CallbackSender;
-  /** Used by the default sender for callback URLs (default `globalThis.fetch`, which MSW intercepts). */
+  /** Used by the default sender for callback URLs (default: the delivery engine's own HTTP client; the MSW handlers pass the global fetch). */
   fetch?: typeof fetch;
   /** The real clock in Unix milliseconds, for signatures and rate limits (default `Date.now`). */
   wallClock?: () => number;
