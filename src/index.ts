@@ -27,3 +27,34 @@ export type { VerifyOptions, VerifyResult, VerifyFailure, VerifyFailureReason } 
 export type { SchemaIssue, SchemaResult } from "./spec/validation.js";
 export type { GenerateOptions, Scenario } from "./generate/generate.js";
 export type { Random } from "./generate/random.js";
+
+export { createTiwApi } from "./cloud-api/tiw-api.js";
+export { serveTiwApi, defaultTiwApiPort } from "./cloud-api/serve-tiw-api.js";
+export { TiwApiError } from "./cloud-api/tiw-api-error.js";
+export { KitControlError } from "./cloud-api/kit-control-error.js";
+export { createClock } from "./cloud-api/clock.js";
+export { verifyTc3 } from "./cloud-api/tc3.js";
+export { createDeliverySender } from "./cloud-api/delivery-sender.js";
+export { actions as tiwApiActions, apiVersion as tiwApiVersion } from "./cloud-api/types.js";
+export type { TiwApi, TiwApiOptions, TaskTrigger } from "./cloud-api/tiw-api.js";
+export type { TiwApiServer, TiwApiServerOptions } from "./cloud-api/serve-tiw-api.js";
+export type { Clock, ClockOptions } from "./cloud-api/clock.js";
+export type { Tc3Credentials, SignedRequest } from "./cloud-api/tc3.js";
+export type { CallbackSender, CallbackRoute } from "./cloud-api/callback-sender.js";
+export type { DeliverySenderOptions } from "./cloud-api/delivery-sender.js";
+export type {
+  Action as TiwApiAction,
+  RequestOf,
+  ResponseOf,
+  TaskStatus,
+  KitSettings,
+  KitClock,
+  KitTask,
+  KitDescribe,
+  KitTimelineEntry,
+  KitDelivery,
+  KitAttempt,
+  KitChange,
+  KitProblem,
+  KitExceptionRequest,
+} from "./cloud-api/types.js";

@@ -1,9 +1,6 @@
-import type { FetchHandler } from "../adapters/node.js";
+import type { CallbackTarget } from "../delivery/index.js";
 import type { WhiteboardPushEvent } from "../events.js";
 import type { KitAttempt } from "./types.js";
-
-/** Where a callback goes: a URL, or an in-process receiver. */
-export type CallbackTarget = string | FetchHandler;
 
 export interface CallbackRoute {
   target: CallbackTarget;

@@ -1,5 +1,5 @@
-import { createDeliverer, type Deliverer, type Journal } from "../delivery/index.js";
-import type { CallbackSender, CallbackTarget } from "./callback-sender.js";
+import { createDeliverer, type CallbackTarget, type Deliverer, type Journal } from "../delivery/index.js";
+import type { CallbackSender } from "./callback-sender.js";
 import type { KitAttempt } from "./types.js";
 
 export interface DeliverySenderOptions {

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { FinishReason, WhiteboardPushError, WhiteboardPushEvent } from "../events.js";
+import { defaultAutoStopTimeout } from "../generate/generate.js";
 import type { Clock } from "./clock.js";
 import type { KitDescribe, KitTask, KitTimelineEntry, TaskStatus } from "./types.js";
 
@@ -63,7 +64,6 @@ export interface PushTasks {
   close(): void;
 }
 
-export const defaultAutoStopTimeout = 1800;
 const taskIdAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 /**

@@ -21,7 +21,6 @@ export type KitAttempt = Schemas["KitAttempt"];
 export type KitChange = Schemas["KitChange"];
 export type KitProblem = Schemas["KitProblem"];
 export type KitExceptionRequest = Schemas["KitExceptionRequest"];
-export type KitAdvanceRequest = Schemas["KitAdvanceRequest"];
 
 // A record, not a list, so that the compiler rejects a spec action missing here.
 const actionNames: Record<Action, true> = {
