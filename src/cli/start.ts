@@ -7,7 +7,7 @@ import { dispatch } from "../delivery/dispatch.js";
 import { openJournal, type Journal } from "../delivery/journal.js";
 import { recordPlan } from "../delivery/record-plan.js";
 import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, write, type Io, type Values } from "./command.js";
-import { chaosFlag, defaultJournalPath, rateFlag } from "./emit.js";
+import { chaosFlag, defaultJournalPath, injectedFetch, rateFlag } from "./emit.js";
 import { defaultReceiverPort, listen, reporter } from "./receiver.js";
 
 /** The key `npm start` signs and verifies with when none is given: a local demo, not a secret. */
@@ -77,7 +77,7 @@ const emitterService: StartService = {
     const journalPath = values.journal ?? defaultJournalPath;
     const journal = openJournal(journalPath);
     const counts = { sent: 0, delivered: 0, failed: 0, forgedAccepted: 0 };
-    const deliverer = createDeliverer({ target, callbackKey, journal, fetch: io.fetch });
+    const deliverer = createDeliverer({ target, callbackKey, journal, ...injectedFetch(io) });
     const stop = new AbortController();
     const onOutcome = (outcome: DeliveryOutcome) => {
       counts.sent += 1;

@@ -10,7 +10,7 @@ export type ChaosRates = Partial<Record<ChaosKind, number>>;
 /** One send the dispatcher makes: an event and what to do to it. */
 export interface PlannedDelivery {
   event: WhiteboardPushEvent;
-  /** Set once the plan is recorded in a journal. */
+  /** Set by `recordPlan`: the journal holds the event under this id. */
   eventId?: string;
   fault?: Fault;
   /** Sent as given, without recomputing `ExpireTime` and `Sign`. */

@@ -4,6 +4,7 @@ import type { EventType, WhiteboardPushEvent } from "../events.js";
 import { defaultExpireWindowSeconds } from "../generate/generate.js";
 import { withSignature } from "../signing/signing.js";
 import { faultyBody, isForged, type Fault } from "./faults.js";
+import { createHttpPoster, HttpTimeoutError } from "./http-poster.js";
 import type { AttemptRecord, EventStatus, Journal } from "./journal.js";
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from "./retry-policy.js";
 
@@ -33,6 +34,8 @@ export interface DelivererOptions extends Partial<RetryPolicy> {
 export interface DeliverOptions {
   /** An id already in the journal continues that record (resend, resume); a new one is recorded. */
   eventId?: string;
+  /** The journal is known to hold `eventId` already (a recorded plan): skips looking it up. */
+  recorded?: boolean;
   source?: string;
   fault?: Fault;
   /** Send the body as given, without recomputing `ExpireTime` and `Sign`. */
@@ -60,7 +63,7 @@ export interface DeliveryOutcome {
 export interface Deliverer {
   /** Records the event (if journaled), sends it, retries per policy; resolves with the outcome, never rejects on HTTP/network errors. */
   deliver(event: WhiteboardPushEvent, options?: DeliverOptions): Promise<DeliveryOutcome>;
-  /** Flushes the journal's pending batch. */
+  /** Flushes the journal's pending batch and closes idle connections. */
   close(): Promise<void>;
 }
 
@@ -106,6 +109,9 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   const expireWindowSeconds = options.expireWindowSeconds ?? defaultExpireWindowSeconds;
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const fetchImpl = options.fetch ?? globalThis.fetch;
+  // URLs go through the kit's own lean HTTP/1.1 client unless a fetch is injected (tests, proxies).
+  const targetUrl = typeof target === "string" ? new URL(target) : undefined;
+  const poster = targetUrl && !options.fetch ? createHttpPoster() : undefined;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => sleepFor(ms));
   const random = options.random ?? Math.random;
@@ -119,20 +125,28 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
 
   async function exchange(body: string): Promise<Exchange> {
     const started = performance.now();
+    try {
+      const { statusCode, responseSnippet } = await send(body);
+      return { statusCode, latencyMs: performance.now() - started, ...(responseSnippet ? { responseSnippet } : {}) };
+    } catch (error) {
+      return { error: describeError(error), latencyMs: performance.now() - started };
+    }
+  }
+
+  async function send(body: string): Promise<{ statusCode: number; responseSnippet?: string }> {
+    if (poster && targetUrl) {
+      const answer = await poster.post(targetUrl, body, timeoutMs);
+      return { statusCode: answer.statusCode, responseSnippet: answer.body.toString("utf8").slice(0, snippetLength) };
+    }
     const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
+    const timer = setTimeout(() => controller.abort(new HttpTimeoutError(timeoutMs)), timeoutMs);
     try {
       const init = { method: "POST", headers: { "content-type": "application/json" }, body, signal: controller.signal };
       const response =
         typeof target === "string" ? await fetchImpl(target, init) : await untilAborted(target(new Request(inProcessUrl, init)), controller.signal);
-      const responseSnippet = await snippetOf(response);
-      return { statusCode: response.status, latencyMs: performance.now() - started, ...(responseSnippet ? { responseSnippet } : {}) };
+      return { statusCode: response.status, responseSnippet: await snippetOf(response) };
     } catch (error) {
-      return { error: timedOut ? `timeout after ${timeoutMs} ms` : describeError(error), latencyMs: performance.now() - started };
+      throw controller.signal.aborted ? controller.signal.reason : error;
     } finally {
       clearTimeout(timer);
     }
@@ -142,7 +156,15 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   async function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
     if (!signal) return sleep(ms).then(() => true);
     if (signal.aborted) return false;
-    return Promise.race([sleep(ms).then(() => true), new Promise<false>((resolve) => signal.addEventListener("abort", () => resolve(false), { once: true }))]);
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      signal.addEventListener("abort", done);
+      sleep(ms).then(done, done);
+    });
+    return !signal.aborted;
   }
 
   return {
@@ -152,7 +174,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       const taskId = event.EventData.TaskId;
       const eventType = event.EventType;
       const forged = isForged(fault);
-      if (journal && !journal.hasEvent(eventId)) {
+      if (journal && !(deliverOptions.recorded && deliverOptions.eventId) && !journal.hasEvent(eventId)) {
         journal.addEvent({
           id: eventId,
           taskId,
@@ -204,6 +226,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       };
     },
     async close() {
+      poster?.close();
       await journal?.flush();
     },
   };
@@ -259,6 +282,7 @@ async function snippetOf(response: Response): Promise<string | undefined> {
 }
 
 function describeError(error: unknown): string {
+  if (error instanceof HttpTimeoutError) return error.message;
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
   const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? (error as NodeJS.ErrnoException | undefined)?.code;
   if (code) return `${networkErrors[code] ?? cause?.message ?? "network error"} (${code})`;

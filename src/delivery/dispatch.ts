@@ -45,13 +45,25 @@ export async function dispatch(
   let failure: { error: unknown } | undefined;
   let nextStart = now();
   let taken = 0;
-  const abort = new Promise<void>((resolve) => signal?.addEventListener("abort", () => resolve(), { once: true }));
+  /** Waits for `promise`, or less when `signal` aborts, leaving no listener behind. */
+  const abortable = (promise: Promise<unknown>): Promise<void> => {
+    if (!signal) return promise.then(() => {});
+    if (signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      signal.addEventListener("abort", done);
+      promise.then(done, done);
+    });
+  };
 
   const send = async (planned: PlannedDelivery, previous: Promise<void> | undefined) => {
     await previous;
-    if (planned.delayMs) await Promise.race([sleep(planned.delayMs), abort]);
+    if (planned.delayMs) await abortable(sleep(planned.delayMs));
     const outcome = await deliverer.deliver(planned.event, {
-      ...(planned.eventId ? { eventId: planned.eventId } : {}),
+      ...(planned.eventId ? { eventId: planned.eventId, recorded: true } : {}),
       ...(planned.fault ? { fault: planned.fault } : {}),
       ...(planned.keepSign ? { keepSign: true } : {}),
       ...(planned.source ? { source: planned.source } : {}),
@@ -61,11 +73,11 @@ export async function dispatch(
   };
 
   for await (const planned of deliveries) {
-    while (inFlight >= concurrency && !signal?.aborted) await Promise.race([new Promise<void>((resolve) => (slotFreed = resolve)), abort]);
+    while (inFlight >= concurrency && !signal?.aborted) await abortable(new Promise<void>((resolve) => (slotFreed = resolve)));
     if (signal?.aborted || failure) break;
     if (interval > 0) {
       const wait = nextStart - now();
-      if (wait > 0) await Promise.race([sleep(wait), abort]);
+      if (wait > 0) await abortable(sleep(wait));
       if (signal?.aborted) break;
       // Falling behind does not earn a burst: the next slot counts from now at the earliest.
       nextStart = Math.max(nextStart, now()) + interval;
