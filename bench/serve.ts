@@ -5,7 +5,10 @@
  * runs the task state machine and delivers, signs and journals the Started and Stopped callbacks
  * to a minimal receiver. Each server runs in its own process.
  *
- * Settings from the environment: BENCH_SECONDS (default 4) per side, BENCH_CONNECTIONS (default 16).
+ * The two sides take turns in BENCH_ROUNDS short rounds, so a neighbour's load hits both alike.
+ *
+ * Settings from the environment: BENCH_SECONDS (default 4) per side, BENCH_ROUNDS (default 4),
+ * BENCH_CONNECTIONS (default 16).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -18,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { openJournal } from "../src/delivery/index.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const sdkAppId = 1400000001;
 const path = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -155,9 +159,20 @@ try {
 
   await load(serveUrl, 1);
   await load(prismUrl, 1);
-  const serveResult = await load(serveUrl, seconds);
-  const prismResult = await load(prismUrl, seconds);
-  if (serveResult.errors > 0 || prismResult.errors > 0) throw new Error(`errors: serve ${serveResult.errors}, prism ${prismResult.errors}`);
+  const totals = { serve: { calls: 0, seconds: 0 }, prism: { calls: 0, seconds: 0 } };
+  const roundRatios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const serveRound = await load(serveUrl, seconds / rounds);
+    const prismRound = await load(prismUrl, seconds / rounds);
+    if (serveRound.errors > 0 || prismRound.errors > 0) throw new Error(`errors: serve ${serveRound.errors}, prism ${prismRound.errors}`);
+    totals.serve.calls += serveRound.calls;
+    totals.serve.seconds += serveRound.calls / serveRound.callsPerSecond;
+    totals.prism.calls += prismRound.calls;
+    totals.prism.seconds += prismRound.calls / prismRound.callsPerSecond;
+    roundRatios.push(serveRound.callsPerSecond / prismRound.callsPerSecond);
+  }
+  const serveRate = totals.serve.calls / totals.serve.seconds;
+  const prismRate = totals.prism.calls / totals.prism.seconds;
 
   // Let the last callbacks land, then count what the journal holds.
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -167,11 +182,11 @@ try {
   journal.close();
 
   const rows: Array<[string, string]> = [
-    ["client", `${connections} concurrent Start/Describe/Stop loops, ${seconds} s per server, one process`],
-    ["serve", `${Math.round(serveResult.callsPerSecond)} calls/s (${serveResult.calls} calls; state machine, callbacks signed, delivered and journaled)`],
+    ["client", `${connections} concurrent Start/Describe/Stop loops, ${seconds} s per server in ${rounds} alternating rounds`],
+    ["serve", `${Math.round(serveRate)} calls/s (${totals.serve.calls} calls; state machine, callbacks signed, delivered and journaled)`],
     ["serve callbacks", `${statuses.delivered} delivered, ${statuses.pending} pending, ${statuses.failed} failed (warm-up included)`],
-    ["prism mock", `${Math.round(prismResult.callsPerSecond)} calls/s (${prismResult.calls} calls; request validation, static example)`],
-    ["ratio serve / prism", (serveResult.callsPerSecond / prismResult.callsPerSecond).toFixed(2)],
+    ["prism mock", `${Math.round(prismRate)} calls/s (${totals.prism.calls} calls; request validation, static example)`],
+    ["ratio serve / prism", `${(serveRate / prismRate).toFixed(2)} (rounds: ${roundRatios.map((ratio) => ratio.toFixed(2)).join(", ")})`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   process.stdout.write(rows.map(([label, value]) => `${label.padEnd(width)}${value}`).join("\n") + "\n");
