@@ -3,6 +3,8 @@ import { once } from "node:events";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createReceiver } from "../examples/receiver/receiver.js";
+import { serve, type RunningServer } from "../src/adapters/node.js";
 import { createTiwApi } from "../src/cloud-api/tiw-api.js";
 import { generate, scenarios } from "../src/generate/generate.js";
 
@@ -24,10 +26,11 @@ interface Prism {
   stop(): Promise<void>;
 }
 
-/** `prism mock SPEC` on 127.0.0.1, run by this same Node, ready when it says it listens. */
-async function prismMock(spec: string): Promise<Prism> {
+/** `prism mock SPEC` (or `prism proxy SPEC UPSTREAM --errors`) on 127.0.0.1, run by this same Node, ready when it says it listens. */
+async function prismMock(spec: string, upstream?: string): Promise<Prism> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [prismCli, "mock", spec, "-p", String(port), "-h", "127.0.0.1"], {
+  const mode = upstream === undefined ? ["mock", spec] : ["proxy", spec, upstream, "--errors"];
+  const child: ChildProcess = spawn(process.execPath, [prismCli, ...mode, "-p", String(port), "-h", "127.0.0.1"], {
     cwd: root,
     env: { ...process.env, SCARF_ANALYTICS: "false" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -156,5 +159,30 @@ describe("Prism mocking the stand-in's own API spec", () => {
     expect((await post(`${prism?.url}/`, { ...start, AutoStopTimeout: 10 }, headers("StartWhiteboardPush"))).status).toBe(422);
     expect((await post(`${prism?.url}/`, start, { "X-TC-Version": "2019-09-19" })).status).toBe(422);
     expect((await post(`${prism?.url}/`, start, headers("StartWhiteboardRecording"))).status).toBe(422);
+  });
+});
+
+describe("prism proxy --errors in front of the reference receiver (the README recipe)", () => {
+  let prism: Prism | undefined;
+  let receiverServer: RunningServer | undefined;
+  const forwarded: string[] = [];
+  beforeAll(async () => {
+    const receiver = createReceiver({ callbackKey: key, onEvent: (event) => forwarded.push(event.EventData.TaskId) });
+    receiverServer = await serve(receiver.fetch);
+    prism = await prismMock("openapi/tiw-push-callbacks.openapi.yaml", receiverServer.url);
+  });
+  afterAll(async () => {
+    await prism?.stop();
+    await receiverServer?.close();
+  });
+
+  it("forwards valid callbacks and answers a broken one with 422 without forwarding it", async () => {
+    const [started, stopped] = generate({ scenario: "auto", count: 1, seed: 9, callbackKey: key });
+    const url = `${prism?.url}/tiw/whiteboard-push/callback`;
+    expect(await post(url, started)).toEqual({ status: 200, json: { error_code: 0 } });
+    const broken = await post(url, { ...stopped, EventData: { ...stopped!.EventData, PushStopTime: "later" } });
+    expect(broken.status).toBe(422);
+    expect(broken.json.validation).toEqual(expect.arrayContaining([expect.objectContaining({ location: ["body", "EventData", "PushStopTime"] })]));
+    expect(forwarded).toEqual([started!.EventData.TaskId]);
   });
 });
