@@ -39,8 +39,8 @@ export function verifyTc3(request: SignedRequest, credentials: Tc3Credentials, n
 
   const rawTimestamp = request.headers.get("x-tc-timestamp");
   if (rawTimestamp === null) throw new TiwApiError("MissingParameter", "The request is missing a required parameter `X-TC-Timestamp`.");
-  const timestamp = Number(rawTimestamp);
   if (!/^\d+$/.test(rawTimestamp.trim())) throw new TiwApiError("InvalidParameter", "The parameter `X-TC-Timestamp` must be Unix seconds.");
+  const timestamp = Number(rawTimestamp);
   if (Math.abs(nowSeconds - timestamp) > maxClockSkewSeconds) {
     throw new TiwApiError("AuthFailure.SignatureExpire", `The request timestamp ${timestamp} is more than ${maxClockSkewSeconds} s from the server time ${nowSeconds}.`);
   }
