@@ -63,7 +63,7 @@ async function exchange(
   const base = { method, url, ...(body === undefined ? {} : { body }) };
   const answered = (async () => {
     const response = await perform(request);
-    return { status: response.status, body: await response.text() };
+    return { status: response.status, body: await readCapped(response, maxAnswerBytes) };
   })();
   // After a timeout the abort makes it reject, with nobody left listening.
   answered.catch(() => undefined);
@@ -78,6 +78,23 @@ async function exchange(
     clearTimeout(timer);
     controller.abort();
   }
+}
+
+/** Answers are evidence, not data: a receiver that streams megabytes back must not fill the suite's memory. */
+const maxAnswerBytes = 64 * 1024;
+
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  if (!response.body) return "";
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    text += decoder.decode(chunk, { stream: true });
+    // Leaving the loop cancels the stream, so the rest is never read.
+    if (size > maxBytes) return `${text}… (cut at ${maxBytes} bytes)`;
+  }
+  return text + decoder.decode();
 }
 
 function describeError(error: unknown): string {

@@ -7,6 +7,7 @@ import { checks } from "../contract-tests/checks.js";
 import { createReceiver, type Receiver } from "../examples/receiver/receiver.js";
 import { serve, type FetchHandler, type RunningServer } from "../src/adapters/node.js";
 import { createIgnoresExpiry } from "./broken-receivers/ignores-expiry.js";
+import { run } from "../src/cli/main.js";
 import { cli } from "./helpers/cli.js";
 
 const key = "verify-cli-key";
@@ -114,6 +115,45 @@ describe("verify", () => {
     const [accepted] = suite.testcase as { failure: { message: string; "#text": string } }[];
     expect(accepted?.failure.message).toBe("WhiteboardPushStarted was not acknowledged");
     expect(accepted?.failure["#text"]).toContain(`received: HTTP 500 <script>alert("x" & 'y')</script>\uFFFD]]> after`);
+  });
+
+  it("shows the running check on a terminal, erased before each result line", async () => {
+    const collected = { stdout: "", stderr: "" };
+    const output = (name: "stdout" | "stderr") => ({ isTTY: true, write: (chunk: string) => ((collected[name] += chunk), true) });
+    const code = await run(["verify", "--target", brokenUrl, "--key", key, "--sdk-app-id", sdkAppId, "--only", "accepts-started,rejects-expired"], {
+      stdout: output("stdout"),
+      stderr: output("stderr"),
+      stdin: (async function* () {})(),
+      env: {},
+      fetch: globalThis.fetch,
+      interrupted: new Promise(() => {}),
+    });
+    expect(code).toBe(1);
+    expect(collected.stderr).toBe("\r\x1b[K[1/2] accepts-started…\r\x1b[K\r\x1b[K[2/2] rejects-expired…\r\x1b[K");
+    expect(collected.stdout).not.toContain("\x1b");
+  });
+
+  it("stops on Ctrl-C between checks, reports what ran and exits 1", async () => {
+    let interrupt = () => {};
+    const stdout = { text: "", write: (chunk: string) => ((stdout.text += chunk), true) };
+    const code = await run(["verify", "--target", brokenUrl, "--key", key, "--sdk-app-id", sdkAppId], {
+      stdout: {
+        write: (chunk: string) => {
+          // The first result line is the moment the user presses Ctrl-C.
+          if (chunk.startsWith("PASS")) interrupt();
+          return stdout.write(chunk);
+        },
+      },
+      stderr: { write: () => true },
+      stdin: (async function* () {})(),
+      env: {},
+      fetch: globalThis.fetch,
+      interrupted: new Promise<void>((resolve) => (interrupt = resolve)),
+    });
+    expect(code).toBe(1);
+    expect(stdout.text.match(/^PASS/gm)).toHaveLength(1);
+    expect(stdout.text).toMatch(/^SKIP {2}accepts-stopped-user-call +interrupted$/m);
+    expect(stdout.text).toMatch(/— interrupted \(level basic/);
   });
 
   it("exits 2 with a clear message when the target cannot be reached", async () => {

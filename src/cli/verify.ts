@@ -83,7 +83,8 @@ export const verifyCommand = defineCommand({
     }
     const target = httpUrl("target", requireValue("target", values.target, "your receiver's callback URL"));
     const callbackKey = requireValue("key", values.key, "the callback key (or set TIW_CALLBACK_KEY)");
-    const sdkAppId = intValue("sdk-app-id", requireValue("sdk-app-id", values["sdk-app-id"], "your receiver's SdkAppId"), { min: 1 }) ?? 0;
+    const sdkAppId = intValue("sdk-app-id", requireValue("sdk-app-id", values["sdk-app-id"], "your receiver's SdkAppId"), { min: 1 });
+    if (sdkAppId === undefined) return 2;
     const level = values.level ?? "basic";
     if (!(levels as readonly string[]).includes(level)) throw new UsageError(`--level must be one of ${levels.join(", ")}, got '${level}'`);
     const only = values.only?.split(",").map((name) => name.trim()).filter(Boolean);
