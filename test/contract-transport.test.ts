@@ -41,10 +41,13 @@ describe("contract transports", () => {
 
   it("does the same over HTTP, and names the cause of a failed connection", async () => {
     // Finite: the Node adapter writes a handler's body to its end even after the client has gone.
-    const megabyte = async function* () {
-      for (let i = 0; i < 1024; i++) yield new TextEncoder().encode("y".repeat(1024));
+    const megabyte = () => {
+      let chunks = 0;
+      return new ReadableStream<Uint8Array>({
+        pull: (controller) => (chunks++ < 1024 ? controller.enqueue(new TextEncoder().encode("y".repeat(1024))) : controller.close()),
+      });
     };
-    const server = await serve(async () => new Response(ReadableStream.from(megabyte())));
+    const server = await serve(async () => new Response(megabyte()));
     try {
       const exchange = await httpTransport(server.url).send("GET", server.url, undefined, 5000);
       expect(exchange.answer?.body).toMatch(/… \(cut at 65536 bytes\)$/);
