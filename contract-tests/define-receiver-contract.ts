@@ -1,7 +1,7 @@
 import { describe, it } from "vitest";
 import { formatEvidence } from "./format-result.js";
 import { defaultBudgetMs, openSession, planChecks, runCheck, type ContractOptions } from "./run-contract.js";
-import type { Session } from "./session.js";
+import { budgetsBeforeGivingUp, type Session } from "./session.js";
 
 export interface ReceiverContractOptions extends Omit<ContractOptions, "target"> {
   /**
@@ -27,7 +27,7 @@ export interface ReceiverContractOptions extends Omit<ContractOptions, "target">
  */
 export function defineReceiverContract(options: ReceiverContractOptions): void {
   const plan = planChecks(options);
-  const requestTimeoutMs = 3 * (options.timeoutMs ?? defaultBudgetMs);
+  const requestTimeoutMs = budgetsBeforeGivingUp * (options.timeoutMs ?? defaultBudgetMs);
   const testTimeout = options.testTimeout ?? Math.max(30_000, 10 * requestTimeoutMs);
   describe(options.name ?? "TIW whiteboard push receiver contract", () => {
     // Opened by the first test, after the user's beforeAll hooks have started their server; when the

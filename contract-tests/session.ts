@@ -53,19 +53,22 @@ export interface Session {
   signed<B extends object>(body: B, expireTime?: number): B & { ExpireTime: number; Sign: string };
   /** POSTs an object as JSON, or a string as it is. */
   deliver(body: object | string): Promise<Exchange>;
-  readonly canInspect: boolean;
+  /** The receiver's state of a task, for the state checks (which only run when an inspect option was given). */
   inspect(taskId: string): Promise<unknown>;
 }
 
 /** The three endings, named as the generator's scenarios. */
 const scenarioOf: Record<FinishReason, Scenario> = { USER_CALL: "user-call", AUTO: "auto", EXCEPTION: "exception" };
 
-/** Tasks start this long ago, so that even the longest generated one has stopped by now. */
-const pastSeconds = 6 * 3600;
+/** Tasks start this long ago, so that even the longest generated one (about two hours) has stopped by now. */
+const pastSeconds = 3 * 3600;
+
+/** A request is abandoned after this many time budgets: a slow answer fails `answers-in-time` only. */
+export const budgetsBeforeGivingUp = 3;
 
 export function createSession(options: SessionOptions): Session {
   const { transport } = options;
-  const requestTimeoutMs = 3 * options.budgetMs;
+  const requestTimeoutMs = budgetsBeforeGivingUp * options.budgetMs;
   let generated = 0;
 
   async function tasks(count: number, scenario: Scenario, { announce = true } = {}): Promise<Task[]> {
@@ -114,7 +117,6 @@ export function createSession(options: SessionOptions): Session {
     },
     signed: (body, expireTime = options.now() + defaultExpireWindowSeconds) => ({ ...body, ExpireTime: expireTime, Sign: sign(options.callbackKey, expireTime) }),
     deliver: (body) => transport.send("POST", transport.url, typeof body === "string" ? body : JSON.stringify(body), requestTimeoutMs),
-    canInspect: inspect !== undefined,
     inspect: async (taskId) => {
       if (inspect === undefined) throw new Error("tiw-push-kit: this check needs an inspect option");
       return typeof inspect === "string" ? inspectByUrl(inspect, taskId) : inspect(taskId);

@@ -3,6 +3,7 @@ import { checks } from "../../contract-tests/checks.js";
 import { levels, type Level } from "../../contract-tests/check.js";
 import { formatResult, formatSummary } from "../../contract-tests/format-result.js";
 import { toJUnit } from "../../contract-tests/junit.js";
+import { budgetsBeforeGivingUp } from "../../contract-tests/session.js";
 import { defaultBudgetMs, planChecks, runContract, UnreachableTargetError, type ContractOptions } from "../../contract-tests/run-contract.js";
 import type { WhiteboardPushStartedEvent } from "../events.js";
 import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, sdkAppIdOption, UsageError, write, type Io } from "./command.js";
@@ -105,7 +106,7 @@ export const verifyCommand = defineCommand({
       hardened: values.hardened === true,
       ...(only ? { only } : {}),
       ...(inspectUrl === undefined ? {} : { inspect: inspectUrl }),
-      ...(announceUrl === undefined ? {} : { announce: announcer(announceUrl, io, 3 * timeoutMs) }),
+      ...(announceUrl === undefined ? {} : { announce: announcer(announceUrl, io, budgetsBeforeGivingUp * timeoutMs) }),
       ...(values.seed === undefined ? {} : { seed: values.seed }),
     };
     const planned = planChecks(options).length;
