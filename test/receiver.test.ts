@@ -85,3 +85,36 @@ describe("reference receiver", () => {
     }
   });
 });
+
+describe("node adapter", () => {
+  it("stops reading an endless response body once the client disconnects", async () => {
+    let pulled = 0;
+    let cancelled = false;
+    const server = await serve(async () =>
+      new Response(
+        new ReadableStream({
+          pull(controller) {
+            pulled++;
+            controller.enqueue(new Uint8Array(1024));
+          },
+          cancel() {
+            cancelled = true;
+          },
+        }),
+      ),
+    );
+    try {
+      const controller = new AbortController();
+      const response = await fetch(server.url, { signal: controller.signal });
+      const reader = response.body!.getReader();
+      await reader.read();
+      controller.abort();
+      await expect.poll(() => cancelled, { timeout: 5000 }).toBe(true);
+      const pulledAfterCancel = pulled;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(pulled).toBe(pulledAfterCancel);
+    } finally {
+      await server.close();
+    }
+  });
+});

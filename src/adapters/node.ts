@@ -67,7 +67,11 @@ async function respond(handler: FetchHandler, host: string, req: IncomingMessage
     const response = await handler(request);
     res.writeHead(response.status, [...response.headers].flat());
     if (!response.body) return void res.end();
-    for await (const chunk of response.body) res.write(chunk);
+    for await (const chunk of response.body) {
+      // Once the client is gone, stop pulling: an endless body would otherwise never end.
+      if (res.destroyed) break;
+      if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
+    }
     res.end();
   } catch (error) {
     if (res.headersSent) return void res.destroy();
