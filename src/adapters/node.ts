@@ -70,7 +70,7 @@ async function respond(handler: FetchHandler, host: string, req: IncomingMessage
     for await (const chunk of response.body) {
       // Once the client is gone, stop pulling: an endless body would otherwise never end.
       if (res.destroyed) break;
-      if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
+      if (!res.write(chunk)) await drainedOrClosed(res);
     }
     res.end();
   } catch (error) {
@@ -78,4 +78,14 @@ async function respond(handler: FetchHandler, host: string, req: IncomingMessage
     res.writeHead(500, { "content-type": "application/json" });
     res.end(JSON.stringify({ error: "internal_error", message: (error as Error).message }));
   }
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done).off("close", done);
+      resolve();
+    };
+    res.on("drain", done).on("close", done);
+  });
 }
