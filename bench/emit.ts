@@ -1,71 +1,87 @@
 /**
  * `npm run bench:emit`: how close `emit` (signed, generated, journaled events) comes to the rate
  * autocannon reaches against the same minimal receiver, in the same run. The receiver runs in its
- * own process, autocannon here, the emitter in a child process of its own.
+ * own process, autocannon in this one, the emitter in a child process of its own; the two sides
+ * take turns for a few rounds and the median ratio is reported, since a shared machine is noisy.
  *
- * Settings from the environment: BENCH_SECONDS (default 4) per side, BENCH_CONNECTIONS (default 32),
- * the same for autocannon's connections and emit's --concurrency.
+ * Environment: BENCH_SECONDS per side and round (default 3), BENCH_ROUNDS (default 3),
+ * BENCH_CONNECTIONS (default 32): autocannon's connections and emit's --concurrency.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { createInterface, type Interface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { generate } from "../src/generate/generate.js";
 import { runAutocannon } from "./autocannon-run.js";
+import type { EmitRunResult } from "./emit-run.js";
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
-/** Starts a TypeScript file in a child Node process (with the same loader) and reads its first stdout line. */
-async function child(file: string, args: string[]): Promise<{ process: ChildProcess; firstLine: Promise<string> }> {
-  const started = spawn(process.execPath, [...process.execArgv, here(file), ...args], { stdio: ["ignore", "pipe", "inherit"] });
+/** A TypeScript file run in a child Node process with this process's loader, read line by line. */
+function child(file: string, args: string[]): { process: ChildProcess; lines: Interface; next(): Promise<string> } {
+  const started = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL(file, import.meta.url)), ...args], { stdio: ["pipe", "pipe", "inherit"] });
   const lines = createInterface({ input: started.stdout! });
-  const firstLine = new Promise<string>((resolve, reject) => {
-    lines.once("line", resolve);
-    started.once("exit", (code) => reject(new Error(`${file} exited with ${code} before printing`)));
-  });
-  return { process: started, firstLine };
+  const queue: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  lines.on("line", (line) => (waiting.shift() ?? ((text: string) => queue.push(text)))(line));
+  const exited = new Promise<never>((_, reject) => started.once("exit", (code) => reject(new Error(`${file} exited with ${code}`))));
+  exited.catch(() => {});
+  const next = () => Promise.race([queue.length ? Promise.resolve(queue.shift() ?? "") : new Promise<string>((resolve) => waiting.push(resolve)), exited]);
+  return { process: started, lines, next };
 }
 
-const receiver = await child("./minimal-receiver.ts", []);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+const receiver = child("./minimal-receiver.ts", []);
 const journalDir = mkdtempSync(join(tmpdir(), "tiw-push-kit-bench-"));
+let emitter: ReturnType<typeof child> | undefined;
 try {
-  const target = await receiver.firstLine;
+  const target = await receiver.next();
+  emitter = child("./emit-run.ts", [target, String(connections), journalDir]);
+  await emitter.next(); // ready
   const [fixed] = generate({ count: 1, seed: 1, callbackKey: "bench-key", now: Math.floor(Date.now() / 1000) });
   const body = JSON.stringify(fixed);
-
-  await runAutocannon(target, body, connections, 1); // warm-up of the receiver
-  const baseline = await runAutocannon(target, body, connections, seconds);
-  if (baseline.errors > 0) throw new Error(`autocannon saw ${baseline.errors} errors`);
-
-  // As many events as autocannon sent in the same time: two per task.
-  const tasks = Math.max(500, Math.round((baseline.requestsPerSecond * seconds) / 2));
-  const emitter = await child("./emit-run.ts", [target, String(tasks), String(connections), journalDir]);
-  const result = JSON.parse(await emitter.firstLine) as {
-    exitCode: number;
-    wallMs: number;
-    summary: { sent: number; delivered: number; failed: number; eventsPerSecond: number };
-    peakRssMb: number;
-    peakHeapMb: number;
+  const emitOnce = async (tasks: number): Promise<EmitRunResult> => {
+    emitter?.process.stdin?.write(`${tasks}\n`);
+    const result = JSON.parse(await (emitter?.next() ?? Promise.reject(new Error("no emitter")))) as EmitRunResult;
+    if (result.exitCode !== 0 || result.summary.failed > 0) throw new Error(`emit failed: ${JSON.stringify(result)}`);
+    return result;
   };
-  if (result.exitCode !== 0 || result.summary.failed > 0) throw new Error(`emit failed: ${JSON.stringify(result)}`);
 
-  const emitRate = (result.summary.sent * 1000) / result.wallMs;
+  // Warm-up of both sides (JIT, connections), not measured.
+  const warm = await runAutocannon(target, body, connections, 1);
+  await emitOnce(Math.round(warm.requestsPerSecond / 2));
+
+  const measured: Array<{ autocannon: number; whole: number; delivery: number; result: EmitRunResult }> = [];
+  for (let round = 1; round <= rounds; round++) {
+    const baseline = await runAutocannon(target, body, connections, seconds);
+    if (baseline.errors > 0) throw new Error(`autocannon saw ${baseline.errors} errors`);
+    // As many events as autocannon sent in the same time: two per task.
+    const result = await emitOnce(Math.max(500, Math.round((baseline.requestsPerSecond * seconds) / 2)));
+    measured.push({ autocannon: baseline.requestsPerSecond, whole: (result.summary.sent * 1000) / result.wallMs, delivery: result.summary.eventsPerSecond, result });
+    process.stderr.write(
+      `round ${round}: autocannon ${Math.round(baseline.requestsPerSecond)}/s, emit ${Math.round(measured.at(-1)?.whole ?? 0)} events/s whole, ${Math.round(result.summary.eventsPerSecond)} delivering\n`,
+    );
+  }
+
   const rows: Array<[string, string]> = [
     ["receiver", "node:http, answers 200 {\"error_code\":0}, own process"],
     ["connections / --concurrency", String(connections)],
-    ["autocannon (one fixed body)", `${Math.round(baseline.requestsPerSecond)} requests/s (${baseline.requests} in ${seconds} s)`],
-    ["emit, whole command", `${Math.round(emitRate)} events/s (${result.summary.sent} in ${(result.wallMs / 1000).toFixed(2)} s, generation and journal included)`],
-    ["emit, delivery phase", `${Math.round(result.summary.eventsPerSecond)} events/s`],
-    ["ratio emit / autocannon", (emitRate / baseline.requestsPerSecond).toFixed(2)],
-    ["emit peak memory", `${result.peakRssMb.toFixed(0)} MB RSS, ${result.peakHeapMb.toFixed(0)} MB heap`],
+    ["rounds x seconds per side", `${rounds} x ${seconds} s (medians below)`],
+    ["autocannon, one fixed body", `${Math.round(median(measured.map((m) => m.autocannon)))} requests/s`],
+    ["emit, delivery phase", `${Math.round(median(measured.map((m) => m.delivery)))} events/s (as emit's summary reports)`],
+    ["emit, whole command", `${Math.round(median(measured.map((m) => m.whole)))} events/s (generating and journaling the plan included)`],
+    ["ratio emit / autocannon", `${median(measured.map((m) => m.delivery / m.autocannon)).toFixed(2)} delivery phase, ${median(measured.map((m) => m.whole / m.autocannon)).toFixed(2)} whole command`],
+    ["emit peak memory", `${Math.max(...measured.map((m) => m.result.peakRssMb)).toFixed(0)} MB RSS (${measured.at(-1)?.result.summary.sent ?? 0} events per run)`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   process.stdout.write(rows.map(([label, value]) => `${label.padEnd(width)}${value}`).join("\n") + "\n");
 } finally {
+  emitter?.process.kill("SIGTERM");
   receiver.process.kill("SIGTERM");
   rmSync(journalDir, { recursive: true, force: true });
 }

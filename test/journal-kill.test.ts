@@ -51,9 +51,10 @@ describe("the journal across a killed emit", () => {
       expect(received.size).toBe(300);
       // No double ack: what the journal held as acknowledged was not sent again.
       for (const acked of acknowledged) expect(received.get(acked), acked).toBe(1);
-      // At-least-once: only answers in flight at the kill, never journaled, can arrive twice.
+      // At-least-once: only answers not journaled at the kill can arrive twice: those still in flight
+      // (at most the concurrency) and those read in the event-loop turn not yet committed (as many again).
       const twice = [...received.values()].filter((count) => count > 1).length;
-      expect(twice).toBeLessThanOrEqual(concurrency);
+      expect(twice).toBeLessThanOrEqual(2 * concurrency);
 
       const after = openJournal(journalPath);
       expect(after.countByStatus()).toMatchObject({ pending: 0, delivered: 300, failed: 0 });

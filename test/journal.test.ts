@@ -23,11 +23,9 @@ describe("openJournal", () => {
     const journal = openJournal(":memory:");
     journal.addEvents([event("a", "t1"), event("b", "t1", "WhiteboardPushStopped"), event("c", "t2"), { ...event("d", "t3"), fault: "bad-sign", source: "chaos:bad-sign" }]);
     journal.addAttempt({ eventId: "a", attempt: 1, at: 1, statusCode: 500, latencyMs: 2.5, responseSnippet: "oops" });
-    journal.addAttempt({ eventId: "a", attempt: 2, at: 2, statusCode: 200, latencyMs: 1.5 });
-    journal.setOutcome("a", { status: "delivered", attempts: 2, statusCode: 200, at: 3 });
-    journal.addAttempt({ eventId: "c", attempt: 1, at: 4, latencyMs: 5000, error: "timeout after 5000 ms" });
-    journal.setOutcome("c", { status: "failed", attempts: 1, error: "timeout after 5000 ms", at: 5 });
-    journal.setOutcome("d", { status: "forged-rejected", attempts: 1, statusCode: 401, at: 6 });
+    journal.setOutcome("a", { status: "delivered", attempts: 2, at: 3, last: { eventId: "a", attempt: 2, at: 2, statusCode: 200, latencyMs: 1.5 } });
+    journal.setOutcome("c", { status: "failed", attempts: 1, at: 5, last: { eventId: "c", attempt: 1, at: 4, latencyMs: 5000, error: "timeout after 5000 ms" } });
+    journal.setOutcome("d", { status: "forged-rejected", attempts: 1, at: 6, last: { eventId: "d", attempt: 1, at: 6, statusCode: 401, latencyMs: 1 } });
     await journal.flush();
 
     expect(journal.getEvent("a")).toMatchObject({ seq: 1, status: "delivered", attempts: 2, lastStatusCode: 200, updatedAt: 3, signed: true, keepSign: false });
@@ -61,7 +59,7 @@ describe("openJournal", () => {
 
     writer.addEvents([event("bulk-1"), event("bulk-2")]);
     expect(reader.listEvents().map((entry) => entry.id)).toEqual(["queued", "bulk-1", "bulk-2"]);
-    writer.setOutcome("bulk-1", { status: "delivered", attempts: 1, statusCode: 200, at: 9 });
+    writer.setOutcome("bulk-1", { status: "delivered", attempts: 1, at: 9, last: { eventId: "bulk-1", attempt: 1, at: 9, statusCode: 200, latencyMs: 1 } });
     writer.close();
     reader.close();
 
@@ -69,6 +67,25 @@ describe("openJournal", () => {
     expect(reopened.getEvent("bulk-1")).toMatchObject({ status: "delivered" });
     expect(reopened.listEvents({ status: "pending" }).map((entry) => entry.id)).toEqual(["queued", "bulk-2"]);
     reopened.close();
+  });
+
+  it("keeps every attempt of every delivery, in order, when an event is delivered again", async () => {
+    const journal = openJournal(":memory:");
+    journal.addEvents([event("e")]);
+    const attempt = (number: number, at: number, statusCode: number) => ({ eventId: "e", attempt: number, at, statusCode, latencyMs: 1 });
+    journal.addAttempt(attempt(1, 10, 500));
+    journal.setOutcome("e", { status: "failed", attempts: 2, at: 21, last: attempt(2, 20, 503) });
+    journal.setOutcome("e", { status: "pending", attempts: 0, at: 25 });
+    journal.addAttempt(attempt(1, 30, 502));
+    journal.setOutcome("e", { status: "delivered", attempts: 2, at: 41, last: attempt(2, 40, 200) });
+    expect(journal.listAttempts("e").map(({ at, statusCode }) => [at, statusCode])).toEqual([
+      [10, 500],
+      [20, 503],
+      [30, 502],
+      [40, 200],
+    ]);
+    expect(journal.getEvent("e")).toMatchObject({ status: "delivered", attempts: 4, lastStatusCode: 200, updatedAt: 41 });
+    journal.close();
   });
 
   it("keeps the first record of an id and creates the journal's directory", async () => {

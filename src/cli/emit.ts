@@ -104,18 +104,20 @@ export const emitCommand = defineCommand({
     const scenario = values.scenario ?? "mixed";
     if (!(scenarios as readonly string[]).includes(scenario)) throw new UsageError(`--scenario must be one of ${scenarios.join(", ")}, got '${scenario}'`);
     const seed = values.seed ?? "1";
-    const events = values.from
-      ? await eventsFrom(values.from, io)
-      : generate({
-          scenario: scenario as Scenario,
-          count: intValue("count", values.count, { min: 0, max: 10_000_000 }) ?? 10,
-          seed,
-          callbackKey: key,
-          sdkAppId: intValue("sdk-app-id", values["sdk-app-id"], { min: 1, max: 4294967295 }),
-          now: intValue("now", values.now, { min: 0 }),
-          expireWindowSeconds: settings.expireWindowSeconds,
-        });
-    const planned = planDeliveries(events, {
+    const events = async () =>
+      values.from
+        ? eventsFrom(values.from, io)
+        : generate({
+            scenario: scenario as Scenario,
+            count: intValue("count", values.count, { min: 0, max: 10_000_000 }) ?? 10,
+            seed,
+            callbackKey: key,
+            sdkAppId: intValue("sdk-app-id", values["sdk-app-id"], { min: 1, max: 4294967295 }),
+            now: intValue("now", values.now, { min: 0 }),
+            expireWindowSeconds: settings.expireWindowSeconds,
+          });
+    // Not kept in a variable: once planned, the generated events are garbage.
+    const planned = planDeliveries(await events(), {
       chaos,
       random: createRandom(`${seed}:chaos`),
       maxDelayMs: intValue("max-delay", values["max-delay"], { min: 1 }),

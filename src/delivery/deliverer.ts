@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { EventType, WhiteboardPushEvent } from "../events.js";
 import { defaultExpireWindowSeconds } from "../generate/generate.js";
-import { withSignature } from "../signing/signing.js";
+import { sign } from "../signing/signing.js";
 import { faultyBody, isForged, type Fault } from "./faults.js";
 import { createHttpPoster, HttpTimeoutError } from "./http-poster.js";
 import type { AttemptRecord, EventStatus, Journal } from "./journal.js";
@@ -116,11 +116,15 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   const sleep = options.sleep ?? ((ms: number) => sleepFor(ms));
   const random = options.random ?? Math.random;
 
+  // The signature depends only on the key and the expiry second: computed once per second, not per event.
+  let lastSignature = { expireTime: Number.NaN, sign: "" };
   function bodyFor(event: WhiteboardPushEvent, fault: Fault | undefined, keepSign: boolean): string {
     const nowSeconds = Math.floor(now() / 1000);
     if (fault) return faultyBody(event, fault, { callbackKey, nowSeconds, expireWindowSeconds, random });
     if (keepSign || callbackKey === undefined) return JSON.stringify(event);
-    return JSON.stringify(withSignature(event, callbackKey, nowSeconds + expireWindowSeconds));
+    const expireTime = nowSeconds + expireWindowSeconds;
+    if (lastSignature.expireTime !== expireTime) lastSignature = { expireTime, sign: sign(callbackKey, expireTime) };
+    return JSON.stringify({ ...event, ExpireTime: expireTime, Sign: lastSignature.sign });
   }
 
   async function exchange(body: string): Promise<Exchange> {
@@ -193,16 +197,15 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
 
       const maxAttempts = forged ? 1 : policy.retries + 1;
       let attempts = 0;
-      let last: Exchange;
+      let last: AttemptRecord;
       let stopped = false;
       for (;;) {
         attempts += 1;
         const at = now();
-        last = await exchange(bodyFor(event, fault, keepSign));
-        const record: AttemptRecord = { eventId, attempt: attempts, at, ...last };
-        journal?.addAttempt(record);
-        onAttempt?.(record);
+        last = { eventId, attempt: attempts, at, ...(await exchange(bodyFor(event, fault, keepSign))) };
+        onAttempt?.(last);
         if (last.statusCode === 200 || attempts >= maxAttempts) break;
+        journal?.addAttempt(last);
         if (!(await pause(backoffDelay(attempts, policy, random), signal))) {
           stopped = true;
           break;
@@ -210,8 +213,9 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       }
 
       const status = statusOf(last, forged, stopped);
-      journal?.setOutcome(eventId, { status, attempts, statusCode: last.statusCode, error: last.error, at: now() });
-      await journal?.flush();
+      // Committed with the batch of this event-loop turn; not awaited, so that the next send does not
+      // wait for the disk. A kill can thus lose at most the answers of one turn, which resume re-sends.
+      journal?.setOutcome(eventId, { status, attempts, at: now(), ...(stopped ? {} : { last }) });
       return {
         eventId,
         taskId,
@@ -237,7 +241,7 @@ export function signsAtSend(hasKey: boolean, delivery: { keepSign?: boolean; fau
   return hasKey && (!delivery.keepSign || delivery.fault !== undefined);
 }
 
-function statusOf(last: Exchange, forged: boolean, stopped: boolean): EventStatus {
+function statusOf(last: AttemptRecord, forged: boolean, stopped: boolean): EventStatus {
   if (last.statusCode === 200) return forged ? "forged-accepted" : "delivered";
   if (forged && last.statusCode !== undefined) return "forged-rejected";
   return stopped ? "pending" : "failed";

@@ -35,55 +35,86 @@ type State = "head" | "length" | "chunk-size" | "chunk-data" | "chunk-end" | "tr
  * 1xx responses are skipped. Bytes may arrive split anywhere.
  */
 export function createResponseParser(keepBodyBytes = 1024): ResponseParser {
-  let pending: Buffer = empty;
-  let state: State = "head";
-  let statusCode = 0;
-  let keepAlive = true;
-  let remaining = 0;
-  const kept: Buffer[] = [];
-  let keptBytes = 0;
+  return new Parser(keepBodyBytes);
+}
 
-  function keep(bytes: Buffer): void {
-    if (keptBytes >= keepBodyBytes || bytes.length === 0) return;
-    const slice = bytes.subarray(0, keepBodyBytes - keptBytes);
-    kept.push(slice);
-    keptBytes += slice.length;
+// A class rather than closures: one parser per response, so its creation must cost next to nothing.
+class Parser implements ResponseParser {
+  private pending: Buffer = empty;
+  private state: State = "head";
+  private statusCode = 0;
+  private keepAlive = true;
+  private remaining = 0;
+  private kept: Buffer[] = [];
+  private keptBytes = 0;
+
+  constructor(private readonly keepBodyBytes: number) {}
+
+  get leftover(): number {
+    return this.pending.length;
   }
 
-  function complete(): ParsedResponse {
-    state = "done";
-    return { statusCode, keepAlive, body: kept.length === 1 ? (kept[0] ?? empty) : Buffer.concat(kept) };
+  push(chunk: Buffer): ParsedResponse | undefined {
+    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    return this.state === "done" ? undefined : this.advance();
   }
 
-  /** Takes up to `remaining` body bytes; true when they are all in. */
-  function takeBody(): boolean {
-    const take = Math.min(remaining, pending.length);
-    keep(pending.subarray(0, take));
-    pending = pending.subarray(take);
-    remaining -= take;
-    return remaining === 0;
+  end(): ParsedResponse | undefined {
+    return this.state === "until-close" ? this.complete() : undefined;
   }
 
-  function line(limit: number): string | undefined {
-    const end = pending.indexOf("\r\n");
-    if (end < 0) {
-      if (pending.length > limit) throw new HttpParseError(`line longer than ${limit} bytes`);
-      return undefined;
+  private advance(): ParsedResponse | undefined {
+    for (;;) {
+      switch (this.state) {
+        case "head":
+          if (!this.head()) return undefined;
+          break;
+        case "length":
+          return this.takeBody() ? this.complete() : undefined;
+        case "chunk-size": {
+          const sizeLine = this.line(maxLineBytes);
+          if (sizeLine === undefined) return undefined;
+          const size = sizeLine.split(";")[0]?.trim() ?? "";
+          if (!/^[0-9a-f]{1,12}$/i.test(size)) throw new HttpParseError(`chunk size ${JSON.stringify(sizeLine.slice(0, 40))}`);
+          this.remaining = parseInt(size, 16);
+          this.state = this.remaining === 0 ? "trailers" : "chunk-data";
+          break;
+        }
+        case "chunk-data":
+          if (!this.takeBody()) return undefined;
+          this.state = "chunk-end";
+          break;
+        case "chunk-end":
+          if (this.pending.length < 2) return undefined;
+          if (this.pending[0] !== 13 || this.pending[1] !== 10) throw new HttpParseError("chunk not followed by CRLF");
+          this.pending = this.pending.subarray(2);
+          this.state = "chunk-size";
+          break;
+        case "trailers": {
+          const trailer = this.line(maxHeadBytes);
+          if (trailer === undefined) return undefined;
+          if (trailer === "") return this.complete();
+          break;
+        }
+        case "until-close":
+          this.keep(this.pending);
+          this.pending = empty;
+          return undefined;
+        case "done":
+          return this.complete();
+      }
     }
-    const text = pending.subarray(0, end).toString("latin1");
-    pending = pending.subarray(end + 2);
-    return text;
   }
 
   /** Reads the status line and headers; false until they are all in. */
-  function head(): boolean {
-    const end = pending.indexOf("\r\n\r\n");
+  private head(): boolean {
+    const end = this.pending.indexOf("\r\n\r\n");
     if (end < 0) {
-      if (pending.length > maxHeadBytes) throw new HttpParseError(`headers longer than ${maxHeadBytes} bytes`);
+      if (this.pending.length > maxHeadBytes) throw new HttpParseError(`headers longer than ${maxHeadBytes} bytes`);
       return false;
     }
-    const [statusLine = "", ...headerLines] = pending.subarray(0, end).toString("latin1").split("\r\n");
-    pending = pending.subarray(end + 4);
+    const [statusLine = "", ...headerLines] = this.pending.toString("latin1", 0, end).split("\r\n");
+    this.pending = this.pending.subarray(end + 4);
     const status = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/.exec(statusLine);
     if (!status) throw new HttpParseError(`status line ${JSON.stringify(statusLine.slice(0, 80))}`);
     const code = Number(status[2]);
@@ -91,88 +122,65 @@ export function createResponseParser(keepBodyBytes = 1024): ResponseParser {
       if (code === 101) throw new HttpParseError("unexpected protocol switch (101)");
       return true; // an interim answer: the real one follows
     }
-    const headers = new Map<string, string>();
+    let connection = "";
+    let transferEncoding: string | undefined;
+    let contentLength: string | undefined;
     for (const headerLine of headerLines) {
       const colon = headerLine.indexOf(":");
       if (colon <= 0) throw new HttpParseError(`header line ${JSON.stringify(headerLine.slice(0, 80))}`);
       const name = headerLine.slice(0, colon).trim().toLowerCase();
       const value = headerLine.slice(colon + 1).trim();
-      headers.set(name, headers.has(name) ? `${headers.get(name)}, ${value}` : value);
+      if (name === "connection") connection += `${value.toLowerCase()},`;
+      else if (name === "transfer-encoding") transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
+      else if (name === "content-length") contentLength = contentLength === undefined || contentLength === value ? value : "conflicting";
     }
-    statusCode = code;
-    const connection = (headers.get("connection") ?? "").toLowerCase();
-    keepAlive = status[1] === "1" ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
-    const transferEncoding = headers.get("transfer-encoding");
-    const contentLength = headers.get("content-length");
+    this.statusCode = code;
+    this.keepAlive = status[1] === "1" ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
     if (code === 204 || code === 304) {
-      state = "done";
+      this.state = "done";
     } else if (transferEncoding !== undefined && /(^|,)\s*chunked\s*$/i.test(transferEncoding)) {
-      state = "chunk-size";
+      this.state = "chunk-size";
     } else if (contentLength !== undefined) {
       if (!/^\d+$/.test(contentLength)) throw new HttpParseError(`Content-Length ${JSON.stringify(contentLength)}`);
-      remaining = Number(contentLength);
-      state = remaining === 0 ? "done" : "length";
+      this.remaining = Number(contentLength);
+      this.state = this.remaining === 0 ? "done" : "length";
     } else {
-      keepAlive = false;
-      state = "until-close";
+      this.keepAlive = false;
+      this.state = "until-close";
     }
     return true;
   }
 
-  function advance(): ParsedResponse | undefined {
-    for (;;) {
-      switch (state) {
-        case "head":
-          if (!head()) return undefined;
-          break;
-        case "length":
-          if (!takeBody()) return undefined;
-          return complete();
-        case "chunk-size": {
-          const sizeLine = line(maxLineBytes);
-          if (sizeLine === undefined) return undefined;
-          const size = sizeLine.split(";")[0]?.trim() ?? "";
-          if (!/^[0-9a-f]{1,12}$/i.test(size)) throw new HttpParseError(`chunk size ${JSON.stringify(sizeLine.slice(0, 40))}`);
-          remaining = parseInt(size, 16);
-          state = remaining === 0 ? "trailers" : "chunk-data";
-          break;
-        }
-        case "chunk-data":
-          if (!takeBody()) return undefined;
-          state = "chunk-end";
-          break;
-        case "chunk-end":
-          if (pending.length < 2) return undefined;
-          if (pending[0] !== 13 || pending[1] !== 10) throw new HttpParseError("chunk not followed by CRLF");
-          pending = pending.subarray(2);
-          state = "chunk-size";
-          break;
-        case "trailers": {
-          const trailer = line(maxHeadBytes);
-          if (trailer === undefined) return undefined;
-          if (trailer === "") return complete();
-          break;
-        }
-        case "until-close":
-          keep(pending);
-          pending = empty;
-          return undefined;
-        case "done":
-          return complete();
-      }
-    }
+  /** Takes up to `remaining` body bytes; true when they are all in. */
+  private takeBody(): boolean {
+    const take = Math.min(this.remaining, this.pending.length);
+    this.keep(this.pending.subarray(0, take));
+    this.pending = this.pending.subarray(take);
+    this.remaining -= take;
+    return this.remaining === 0;
   }
 
-  return {
-    push(chunk) {
-      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-      return state === "done" ? undefined : advance();
-    },
-    end() {
-      return state === "until-close" ? complete() : undefined;
-    },
-    get leftover() {
-      return pending.length;
-    },
-  };
+  private line(limit: number): string | undefined {
+    const end = this.pending.indexOf("\r\n");
+    if (end < 0) {
+      if (this.pending.length > limit) throw new HttpParseError(`line longer than ${limit} bytes`);
+      return undefined;
+    }
+    const text = this.pending.toString("latin1", 0, end);
+    this.pending = this.pending.subarray(end + 2);
+    return text;
+  }
+
+  private keep(bytes: Buffer): void {
+    if (this.keptBytes >= this.keepBodyBytes || bytes.length === 0) return;
+    const slice = bytes.subarray(0, this.keepBodyBytes - this.keptBytes);
+    this.kept.push(slice);
+    this.keptBytes += slice.length;
+  }
+
+  private complete(): ParsedResponse {
+    this.state = "done";
+    const body = this.kept.length === 1 ? (this.kept[0] ?? empty) : Buffer.concat(this.kept);
+    return { statusCode: this.statusCode, keepAlive: this.keepAlive, body };
+  }
 }

@@ -18,26 +18,32 @@ export interface RecordPlanOptions {
  */
 export function recordPlan(journal: Journal, planned: readonly PlannedDelivery[], options: RecordPlanOptions): PlannedDelivery[] {
   const createdAt = (options.now ?? Date.now)();
-  // One random run prefix and a counter: unique across runs, cheap for a million events.
+  // One random run prefix and a zero-padded counter: unique across runs, and in insertion order,
+  // so the journal's indexes grow at their end instead of being rewritten all over.
   const prefix = `evt_${randomUUID().slice(0, 8)}`;
-  const entries: NewJournalEvent[] = [];
-  const withIds = planned.map((delivery, index) => {
-    const eventId = delivery.eventId ?? `${prefix}_${index + 1}`;
-    entries.push({
-      id: eventId,
-      taskId: delivery.event.EventData.TaskId,
-      eventType: delivery.event.EventType,
-      body: JSON.stringify(delivery.event),
-      target: options.target,
-      signed: signsAtSend(options.hasKey, delivery),
-      keepSign: delivery.keepSign ?? false,
-      ...(delivery.fault ? { fault: delivery.fault } : {}),
-      ...(delivery.source ? { source: delivery.source } : {}),
-      createdAt,
-    });
-    return { ...delivery, eventId };
-  });
-  journal.addEvents(entries);
+  const digits = Math.max(6, String(planned.length).length);
+  const withIds: PlannedDelivery[] = [];
+  // Recorded chunk by chunk, so that the journal rows of a large plan never all sit in memory.
+  for (let start = 0; start < planned.length; start += 5000) {
+    const entries: NewJournalEvent[] = [];
+    for (const [offset, delivery] of planned.slice(start, start + 5000).entries()) {
+      const eventId = delivery.eventId ?? `${prefix}_${String(start + offset + 1).padStart(digits, "0")}`;
+      entries.push({
+        id: eventId,
+        taskId: delivery.event.EventData.TaskId,
+        eventType: delivery.event.EventType,
+        body: JSON.stringify(delivery.event),
+        target: options.target,
+        signed: signsAtSend(options.hasKey, delivery),
+        keepSign: delivery.keepSign ?? false,
+        ...(delivery.fault ? { fault: delivery.fault } : {}),
+        ...(delivery.source ? { source: delivery.source } : {}),
+        createdAt,
+      });
+      withIds.push({ ...delivery, eventId });
+    }
+    journal.addEvents(entries);
+  }
   return withIds;
 }
 
