@@ -52,7 +52,7 @@ describe("the journal across a killed emit", () => {
       // No double ack: what the journal held as acknowledged was not sent again.
       for (const acked of acknowledged) expect(received.get(acked), acked).toBe(1);
       // At-least-once: only answers not journaled at the kill can arrive twice: those still in flight
-      // (at most the concurrency) and those read in the event-loop turn not yet committed (as many again).
+      // and those read in the event-loop turn not yet committed; each set is at most the concurrency.
       const twice = [...received.values()].filter((count) => count > 1).length;
       expect(twice).toBeLessThanOrEqual(2 * concurrency);
 

@@ -214,7 +214,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
 
       const status = statusOf(last, forged, stopped);
       // Committed with the batch of this event-loop turn; not awaited, so that the next send does not
-      // wait for the disk. A kill can thus lose at most the answers of one turn, which resume re-sends.
+      // wait for the disk. A kill can lose the answers of that turn, which resume re-sends.
       journal?.setOutcome(eventId, { status, attempts, at: now(), ...(stopped ? {} : { last }) });
       return {
         eventId,

@@ -1,6 +1,5 @@
 import { sign } from "../signing/signing.js";
 import type { WhiteboardPushEvent } from "../events.js";
-import type { Random } from "../generate/random.js";
 
 /** Faults that make a body a forgery a correct receiver must reject. */
 export const forgedFaults = ["bad-sign", "expired", "wrong-app", "malformed"] as const;
@@ -76,9 +75,4 @@ function malformed(event: WhiteboardPushEvent, random: () => number): string {
   const withoutTaskId: Partial<WhiteboardPushEvent["EventData"]> = { ...event.EventData };
   delete withoutTaskId.TaskId;
   return JSON.stringify({ ...event, EventData: withoutTaskId });
-}
-
-/** Adapts the kit's seeded `Random` to the `() => number` in [0, 1) the deliverer takes. */
-export function unitInterval(random: Random): () => number {
-  return () => random.int(0, 999_999) / 1_000_000;
 }

@@ -165,7 +165,8 @@ export function openJournal(path: string): Journal {
   // process (the OS keeps what was written) though not a power cut.
   // A large autocheckpoint lets the pages rewritten by every commit (the tails of the tables) be
   // copied back to the database once per 40 MB of WAL instead of once per 4 MB.
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 10000;");
+  // The busy timeout comes first: another process may hold a lock while this one opens.
+  db.exec("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000;");
   db.exec(schema);
 
   const insertEvents = (rows: number) =>
@@ -211,7 +212,9 @@ export function openJournal(path: string): Journal {
   ];
   const runEventInsert = (event: NewJournalEvent) => insertEvent.run(...columnsOf(event));
 
-  const begin = db.prepare("BEGIN");
+  // IMMEDIATE takes the write lock up front, where the busy timeout applies, rather than on the
+  // first write, where WAL mode fails at once if another process wrote in between.
+  const begin = db.prepare("BEGIN IMMEDIATE");
   const commit = db.prepare("COMMIT");
   const rollback = db.prepare("ROLLBACK");
   function transaction(writes: () => void): void {
