@@ -6,6 +6,7 @@ import { validateEvent } from "../spec/validation.js";
 import type { WhiteboardPushEvent } from "../events.js";
 import { chaosKinds, defaultMaxDelayMs, parseChaos, planDeliveries, type ChaosRates, type PlannedDelivery } from "../delivery/chaos.js";
 import { checkTargetUrl, createDeliverer, defaultTimeoutMs, type DeliveryOutcome } from "../delivery/deliverer.js";
+import { forgedFaults } from "../delivery/faults.js";
 import { defaultConcurrency, dispatch } from "../delivery/dispatch.js";
 import { openJournal, type Journal, type JournalEvent } from "../delivery/journal.js";
 import { plannedFromJournal, recordPlan } from "../delivery/record-plan.js";
@@ -49,10 +50,11 @@ export const emitCommand = defineCommand({
     "computed when an event is sent, and again at every retry; Timestamp stays when the event happened.",
     retryPolicyText,
     "",
-    `--chaos injects faults, each with a probability: ${chaosKinds.join(", ")}. Forgeries`,
-    "(bad-sign, expired, wrong-app, malformed) are extra copies sent next to the real events; a correct",
-    "receiver rejects them. Every event and attempt is journaled; after Ctrl-C or a crash, --resume sends",
-    "what was pending. Exit 0 when every valid event was delivered and no forgery was accepted, 1 otherwise.",
+    "--chaos injects faults, each with its own probability:",
+    `  ${chaosKinds.filter((kind) => !(forgedFaults as readonly string[]).includes(kind)).join(", ")}, and the forgeries ${forgedFaults.join(", ")},`,
+    "  sent as extra copies next to the real events; a correct receiver rejects every forgery.",
+    "Every event and attempt is journaled; after Ctrl-C or a crash, --resume sends what was pending.",
+    "Exit 0 when every valid event was delivered and no forgery was accepted, 1 otherwise.",
   ].join("\n"),
   options: {
     ...deliveryOptions,
