@@ -17,7 +17,8 @@ export const serveCommand = defineCommand({
     "is delivered), then STOPPED by StopWhiteboardPush (USER_CALL), by AutoStopTimeout idle seconds (AUTO) or by",
     "an injected fault (EXCEPTION), each delivering WhiteboardPushStopped through the delivery engine (signed,",
     "retried, journaled). With --secret-id and --secret-key, TC3-HMAC-SHA256 signatures are verified.",
-    "Control surface under /_kit/: tasks, deliveries, clock/advance, fault injection, events (SSE).",
+    "Control surface under /_kit/: tasks, deliveries, clock/advance, fault injection, chaos bursts, events (SSE).",
+    "Dashboard at /ui/: every task, callback and delivery live, and buttons to drive them.",
     "Runs until Ctrl-C.",
   ].join("\n"),
   options: {
@@ -78,6 +79,7 @@ export const serveCommand = defineCommand({
         `TIW API stand-in listening on ${server.url}/ (SdkAppId ${settings.sdkAppId}, TC3 signatures ${settings.signatureVerification ? "verified" : "not verified"}, time scale ${settings.timeScale})`,
         `  callback: ${settings.callback || "none yet (SetWhiteboardPushCallback)"}${settings.callbackKey ? `, key ${settings.callbackKey}` : ""}; journal: ${journalPath}`,
         `  control surface: ${server.url}/_kit/tasks, /_kit/deliveries, /_kit/clock/advance, /_kit/events`,
+        `  dashboard: ${server.dashboardUrl}`,
       ];
       if (host !== "127.0.0.1" && host !== "::1" && host !== "localhost") lines.push(`  warning: bound to ${host}, which exposes the stand-in and its control surface beyond this machine`);
       await write(io.stderr, lines.join("\n") + "\n");
@@ -132,5 +134,11 @@ function lineOf(change: KitChange): string | undefined {
       return `settings: callback ${change.settings.callback || "(none)"}, key ${change.settings.callbackKey || "(none)"}`;
     case "clock":
       return `clock advanced to ${new Date(change.clock.now).toISOString()}`;
+    case "burst": {
+      const { burst } = change;
+      if (burst.deliveries.some((delivery) => delivery.status === "pending")) return undefined;
+      const passed = burst.deliveries.filter((delivery) => delivery.passed).length;
+      return `chaos burst ${burst.id} to ${burst.target}: ${passed} of ${burst.deliveries.length} callbacks answered as a correct receiver would`;
+    }
   }
 }

@@ -2,7 +2,7 @@ import { BodyTooLargeError, readBody } from "../receiver/read-body.js";
 import { changeStream } from "./change-stream.js";
 import { KitControlError } from "./kit-control-error.js";
 import type { TaskTrigger, TiwApi } from "./tiw-api.js";
-import type { KitClock, KitExceptionRequest, KitProblem } from "./types.js";
+import type { KitChaosRequest, KitClock, KitExceptionRequest, KitNewTask, KitProblem } from "./types.js";
 
 /** Cannot collide with the Cloud API, which lives at `POST /`. */
 export const kitPrefix = "/_kit";
@@ -25,7 +25,8 @@ interface Route {
 
 /**
  * The JSON endpoints under `/_kit/` that tests and the dashboard drive the stand-in with: tasks
- * and their timelines, deliveries and their attempts, the clock, fault injection, a change stream.
+ * and their timelines, deliveries and their attempts and payloads, the clock, fault injection,
+ * chaos bursts, a change stream. Changes sent by a browser from another origin are refused.
  */
 export function createControlSurface(api: TiwApi, clockView: () => KitClock): ControlSurface {
   const streams = new Set<() => void>();
@@ -34,6 +35,7 @@ export function createControlSurface(api: TiwApi, clockView: () => KitClock): Co
     { method: "GET", path: "clock", run: () => Response.json(clockView()) },
     { method: "POST", path: "clock/advance", run: async (_, request) => Response.json(api.advance(advanceSeconds(await jsonBody(request)))) },
     { method: "GET", path: "tasks", run: () => Response.json(api.tasks()) },
+    { method: "POST", path: "tasks", run: async (_, request) => Response.json(api.createTask(newTaskRequest(await jsonBody(request))), { status: 201 }) },
     {
       method: "GET",
       path: "tasks/:taskId",
@@ -58,6 +60,9 @@ export function createControlSurface(api: TiwApi, clockView: () => KitClock): Co
     },
     { method: "GET", path: "deliveries", run: (_, __, url) => Response.json(api.deliveries(url.searchParams.get("taskId") ?? undefined)) },
     { method: "POST", path: "deliveries/:deliveryId/resend", run: ({ deliveryId = "" }) => Response.json(api.resend(deliveryId), { status: 202 }) },
+    { method: "GET", path: "deliveries/:deliveryId/payload", run: ({ deliveryId = "" }) => Response.json(api.payload(deliveryId)) },
+    { method: "GET", path: "chaos-bursts", run: () => Response.json(api.chaosBursts()) },
+    { method: "POST", path: "chaos-bursts", run: async (_, request) => Response.json(api.sendChaosBurst(chaosRequest(await jsonBody(request))), { status: 202 }) },
     {
       method: "GET",
       path: "events",
@@ -81,6 +86,9 @@ export function createControlSurface(api: TiwApi, clockView: () => KitClock): Co
 
   return {
     async handle(request, url) {
+      if (request.method !== "GET" && request.method !== "HEAD" && fromAnotherOrigin(request, url)) {
+        return problem(403, "forbidden", `a page of ${request.headers.get("origin")} cannot change the stand-in; use the dashboard at /ui/ or a client without an Origin header`);
+      }
       try {
         return await route(request, url);
       } catch (error) {
@@ -105,6 +113,16 @@ function match(path: string, segments: string[]): Record<string, string> | undef
     else if (part !== segment) return undefined;
   }
   return params;
+}
+
+/**
+ * A browser names the page behind every POST in `Origin`: another site (or a sandboxed `null`
+ * page) must not start tasks or send callbacks through a stand-in on the user's machine.
+ */
+function fromAnotherOrigin(request: Request, url: URL): boolean {
+  const origin = request.headers.get("origin");
+  if (origin === null) return false;
+  return !URL.canParse(origin) || new URL(origin).host !== url.host;
 }
 
 function notFound(url: URL): KitControlError {
@@ -158,4 +176,24 @@ function exceptionRequest(body: Record<string, unknown>): KitExceptionRequest {
     ...(Message !== undefined ? { Message } : {}),
     ...(ExceptionCnt !== undefined ? { ExceptionCnt } : {}),
   };
+}
+
+const newTaskFields = ["RoomId", "PushUserId", "GroupId", "AutoStopTimeout"] satisfies (keyof KitNewTask)[];
+
+/** Unknown fields are refused here; the values are checked by StartWhiteboardPush's schema, with Tencent's codes. */
+function newTaskRequest(body: Record<string, unknown>): KitNewTask {
+  const extra = Object.keys(body).find((field) => !(newTaskFields as string[]).includes(field));
+  if (extra !== undefined) throw new KitControlError(400, "bad_request", `unknown field ${extra}; allowed: ${newTaskFields.join(", ")}`);
+  return body as KitNewTask;
+}
+
+function chaosRequest(body: Record<string, unknown>): KitChaosRequest {
+  const { count, faults, ...unknown } = body;
+  const extra = Object.keys(unknown)[0];
+  if (extra !== undefined) throw new KitControlError(400, "bad_request", `unknown field ${extra}; allowed: count, faults`);
+  if (count !== undefined && typeof count !== "number") throw new KitControlError(400, "bad_request", "count must be a number");
+  if (faults !== undefined && (!Array.isArray(faults) || !faults.every((fault) => typeof fault === "string"))) {
+    throw new KitControlError(400, "bad_request", "faults must be a list of fault names");
+  }
+  return body as KitChaosRequest;
 }

@@ -1,4 +1,5 @@
 import { serve } from "../adapters/node.js";
+import { withDashboard } from "../dashboard/dashboard-handler.js";
 import { openJournal, type Journal } from "../delivery/index.js";
 import { createTiwApi, type TiwApi, type TiwApiOptions } from "./tiw-api.js";
 
@@ -9,12 +10,16 @@ export interface TiwApiServerOptions extends Omit<TiwApiOptions, "journal"> {
   host?: string;
   /** A journal, or the path of one to open (and close with the server). */
   journal?: Journal | string;
+  /** Serve the dashboard at `/ui/` (default true). */
+  dashboard?: boolean;
 }
 
 export interface TiwApiServer {
   /** Base URL, e.g. `http://127.0.0.1:4010`: point the SDK's `httpProfile.endpoint` at its host and port. */
   url: string;
   port: number;
+  /** The dashboard's URL, `<url>/ui/`, or undefined when it is off. */
+  dashboardUrl: string | undefined;
   api: TiwApi;
   close(): Promise<void>;
 }
@@ -22,13 +27,13 @@ export interface TiwApiServer {
 export const defaultTiwApiPort = 4010;
 
 /**
- * Serves the stand-in over HTTP on 127.0.0.1: what `tiw-push-kit serve` runs.
+ * Serves the stand-in over HTTP on 127.0.0.1, with its dashboard at `/ui/`: what `tiw-push-kit serve` runs.
  *
  * @example
  * const { url, api, close } = await serveTiwApi({ port: 0, callback: "http://127.0.0.1:3000/tiw", callbackKey: "my-key" });
  */
 export async function serveTiwApi(options: TiwApiServerOptions = {}): Promise<TiwApiServer> {
-  const { port = defaultTiwApiPort, host = "127.0.0.1", journal: journalOption, ...apiOptions } = options;
+  const { port = defaultTiwApiPort, host = "127.0.0.1", journal: journalOption, dashboard = true, ...apiOptions } = options;
   const ownJournal = typeof journalOption === "string" ? openJournal(journalOption) : undefined;
   const journal = ownJournal ?? (typeof journalOption === "string" ? undefined : journalOption);
   const api = createTiwApi({ ...apiOptions, ...(journal ? { journal } : {}) });
@@ -38,7 +43,7 @@ export async function serveTiwApi(options: TiwApiServerOptions = {}): Promise<Ti
   };
   let server;
   try {
-    server = await serve(api.fetch, { port, host });
+    server = await serve(dashboard ? withDashboard(api.fetch) : api.fetch, { port, host });
   } catch (error) {
     await shutDown();
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
@@ -49,6 +54,7 @@ export async function serveTiwApi(options: TiwApiServerOptions = {}): Promise<Ti
   return {
     url: server.url,
     port: server.port,
+    dashboardUrl: dashboard ? `${server.url}/ui/` : undefined,
     api,
     async close() {
       await server.close();

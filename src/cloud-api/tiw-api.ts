@@ -1,4 +1,10 @@
+import { randomInt } from "node:crypto";
 import type { FetchHandler } from "../adapters/node.js";
+import { createChaosBursts } from "../dashboard/chaos-bursts.js";
+import { readJournalHistory } from "../dashboard/journal-history.js";
+import { perRunReading } from "../dashboard/per-run-reading.js";
+import { createSignedPayloads } from "../dashboard/signed-payloads.js";
+import { openTaskHistory } from "../dashboard/task-history.js";
 import type { Journal } from "../delivery/index.js";
 import { defaultExpireWindowSeconds, defaultSdkAppId } from "../generate/generate.js";
 import { BodyTooLargeError, readBody } from "../receiver/read-body.js";
@@ -16,7 +22,22 @@ import { createPushTasks, taskView, type PushTask } from "./push-tasks.js";
 import { createRateLimiter, defaultRateLimit } from "./rate-limiter.js";
 import { verifyTc3, type Tc3Credentials } from "./tc3.js";
 import { TiwApiError } from "./tiw-api-error.js";
-import { apiVersion, isAction, type Action, type KitChange, type KitClock, type KitDelivery, type KitExceptionRequest, type KitSettings, type KitTask } from "./types.js";
+import {
+  apiVersion,
+  isAction,
+  type Action,
+  type KitChange,
+  type KitChaosBurst,
+  type KitChaosRequest,
+  type KitClock,
+  type KitDelivery,
+  type KitExceptionRequest,
+  type KitNewTask,
+  type KitPayload,
+  type KitSettings,
+  type KitTask,
+  type ResponseOf,
+} from "./types.js";
 
 export interface TiwApiOptions {
   /** The app this stand-in serves; calls for any other get `UnauthorizedOperation.SdkAppId` (default 1400000001). */
@@ -39,7 +60,10 @@ export interface TiwApiOptions {
   maxBodyBytes?: number;
   /** `ExpireTime - Timestamp` of the callbacks' signatures (default 300). */
   expireWindowSeconds?: number;
-  /** Records every callback and attempt (the delivery engine's journal). */
+  /**
+   * Records every callback and attempt (the delivery engine's journal). A journal file also keeps
+   * the tasks, so that a stand-in started again on it shows the history of earlier runs.
+   */
   journal?: Journal;
   /** Retries of a callback after its first attempt (the delivery engine's default when absent). */
   retries?: number;
@@ -67,9 +91,17 @@ export interface TiwApi {
   trigger(taskId: string, trigger: TaskTrigger): KitTask;
   /** Ends a task with EXCEPTION (default `FailedOperation.WhiteboardPush`, ExceptionCnt 1). */
   injectException(taskId: string, fault?: KitExceptionRequest): KitTask;
+  /** Starts a task through StartWhiteboardPush, with a random RoomId and a matching PushUserId unless given. */
+  createTask(request?: KitNewTask): KitTask;
   deliveries(taskId?: string): KitDelivery[];
   /** Sends a delivery's callback again to the current URL with the current key. */
   resend(deliveryId: string): KitDelivery;
+  /** The body a delivery's (or a chaos burst delivery's) last attempt sent, and whether it verifies with the configured key. */
+  payload(deliveryId: string): KitPayload;
+  /** Sends forged and unusual callbacks (the delivery engine's faults) to the configured receiver. */
+  sendChaosBurst(request?: KitChaosRequest): KitChaosBurst;
+  /** Newest first, with the outcome of each callback. */
+  chaosBursts(): KitChaosBurst[];
   /** Current settings, secrets masked. */
   settings(): KitSettings;
   /** Every change of a task, delivery, setting or the clock; returns the unsubscribe function. */
@@ -85,6 +117,8 @@ export interface TiwApi {
 }
 
 const defaultMaxBodyBytes = 1024 * 1024;
+/** The PushUserSig of tasks started from the control surface; the stand-in does not check UserSigs. */
+const kitUserSig = "issued-by-tiw-push-kit";
 const defaultFault = { Code: "FailedOperation.WhiteboardPush", Message: "Whiteboard push failed: fault injected by tiw-push-kit" };
 
 /**
@@ -120,11 +154,17 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
     }
   };
   const clock = createClock({ timeScale: options.timeScale ?? 1, wallClock });
+  // The engine reads the time twice per attempt (its `at`, then to sign): one reading, so payloads are exact.
+  const sendNow = perRunReading(() => clock.now(), () => clock.advancedMs);
   const settings: CallbackSettings = { callback: options.callback ?? "", callbackKey: options.callbackKey ?? "" };
+  const payloads = createSignedPayloads({ sdkAppId, expireWindowSeconds, callbackKey: () => settings.callbackKey });
+  const history = options.journal ? openTaskHistory(options.journal.path) : undefined;
+  const restoredTasks = history?.restore() ?? [];
+  const journalHistory = options.journal ? readJournalHistory(options.journal, payloads) : { deliveries: [], bursts: [] };
   const sender =
     options.sender ??
     createDeliverySender({
-      now: () => clock.now(),
+      now: sendNow,
       expireWindowSeconds,
       ...(options.journal ? { journal: options.journal } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -134,14 +174,34 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
   const deliveries = createDeliveries({
     sender,
     settings: () => ({ url: settings.callback, callbackKey: settings.callbackKey, ...(options.callbackHandler ? { handler: options.callbackHandler } : {}) }),
-    changed: (delivery) => publish({ type: "delivery", delivery: snapshot(delivery) }),
+    changed: (delivery) => {
+      // Its first change comes as it is created, with the route it is sent on: remember that key.
+      if (delivery.status === "pending" && delivery.attempts.length === 0) payloads.remember(delivery.id, { callbackKey: settings.callbackKey });
+      publish({ type: "delivery", delivery: snapshot(delivery) });
+    },
     now: () => clock.now(),
   });
   const tasks = createPushTasks({
     clock,
     prepareMs: prepareSeconds * 1000,
     emit: (task, event) => deliveries.add(task.taskId, event)?.id,
-    changed: (task) => publish({ type: "task", task: taskView(task) }),
+    changed: (task) => {
+      const view = taskView(task);
+      history?.save(view);
+      publish({ type: "task", task: view });
+    },
+  });
+  const chaos = createChaosBursts({
+    sdkAppId,
+    expireWindowSeconds,
+    route: () => ({ url: settings.callback, callbackKey: settings.callbackKey, ...(options.callbackHandler ? { handler: options.callbackHandler } : {}) }),
+    now: sendNow,
+    ...(options.journal ? { journal: options.journal } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    payloads,
+    changed: (burst) => publish({ type: "burst", burst }),
+    restored: journalHistory.bursts,
   });
 
   function settingsView(): KitSettings {
@@ -155,6 +215,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
       timeScale: clock.timeScale,
       prepareSeconds,
       expireWindowSeconds,
+      journal: options.journal?.path ?? null,
     };
   }
   const clockView = (): KitClock => {
@@ -193,7 +254,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
     return run(action, parsed);
   }
 
-  function run<A extends Action>(action: A, body: unknown): object {
+  function run<A extends Action>(action: A, body: unknown): Omit<ResponseOf<A>, "RequestId"> {
     const parameters = checkParameters(action, body);
     if (parameters.SdkAppId !== sdkAppId) {
       throw new TiwApiError("UnauthorizedOperation.SdkAppId", `The SdkAppId ${parameters.SdkAppId} is not authorized: this stand-in serves ${sdkAppId}.`);
@@ -203,8 +264,16 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
 
   function existing(taskId: string): PushTask {
     const task = tasks.get(taskId);
-    if (!task) throw new KitControlError(404, "not_found", `no task ${taskId}`);
-    return task;
+    if (task) return task;
+    if (restoredTasks.some((restored) => restored.taskId === taskId)) {
+      throw new KitControlError(409, "conflict", `task ${taskId} is from an earlier run of the stand-in, restored from the journal: it can no longer change`);
+    }
+    throw new KitControlError(404, "not_found", `no task ${taskId}`);
+  }
+
+  /** This run's delivery, or one of an earlier run from the journal. */
+  function deliveryById(deliveryId: string): KitDelivery | undefined {
+    return deliveries.get(deliveryId) ?? journalHistory.deliveries.find((delivery) => delivery.id === deliveryId);
   }
 
   function notStopped(task: PushTask, what: string): PushTask {
@@ -232,10 +301,12 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
       publish({ type: "clock", clock: view });
       return view;
     },
-    tasks: () => tasks.list().map(taskView),
+    tasks: () => [...tasks.list().map(taskView), ...restoredTasks.map(copyTask)],
     task(taskId) {
       const task = tasks.get(taskId);
-      return task && taskView(task);
+      if (task) return taskView(task);
+      const restored = restoredTasks.find((candidate) => candidate.taskId === taskId);
+      return restored && copyTask(restored);
     },
     trigger(taskId, trigger) {
       const task = existing(taskId);
@@ -264,9 +335,42 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
       tasks.stop(task, "EXCEPTION", { fault: { exceptionCnt, error: { Code: fault.Code ?? defaultFault.Code, Message: fault.Message ?? defaultFault.Message } } });
       return taskView(task);
     },
-    deliveries: (taskId) => deliveries.list(taskId).map(snapshot),
+    createTask(request = {}) {
+      const roomId = request.RoomId ?? randomInt(1000, 1_000_000);
+      // The same code path as the action, so the same checks and Tencent's codes apply.
+      const start = {
+        SdkAppId: sdkAppId,
+        RoomId: roomId,
+        PushUserId: request.PushUserId ?? `tic_push_user_${roomId}_01`,
+        PushUserSig: kitUserSig,
+        ...(request.GroupId !== undefined ? { GroupId: request.GroupId } : {}),
+        ...(request.AutoStopTimeout !== undefined ? { AutoStopTimeout: request.AutoStopTimeout } : {}),
+      };
+      let taskId: string;
+      try {
+        taskId = run("StartWhiteboardPush", start).TaskId;
+      } catch (error) {
+        if (error instanceof TiwApiError) throw new KitControlError(400, "bad_request", `${error.code}: ${error.detail}`);
+        throw error;
+      }
+      return taskView(existing(taskId));
+    },
+    deliveries(taskId) {
+      const live = deliveries.list(taskId).map(snapshot);
+      // A resend of an earlier run's delivery can reuse an id the journal holds: this run's wins.
+      const ids = new Set(live.map((delivery) => delivery.id));
+      const earlier = journalHistory.deliveries.filter((delivery) => (taskId === undefined || delivery.taskId === taskId) && !ids.has(delivery.id));
+      return [...live, ...earlier.map(snapshot)];
+    },
+    payload(deliveryId) {
+      const sent = deliveryById(deliveryId) ?? chaos.delivery(deliveryId);
+      if (!sent) throw new KitControlError(404, "not_found", `no delivery ${deliveryId}`);
+      return payloads.payload(sent);
+    },
+    sendChaosBurst: (request) => chaos.send(request),
+    chaosBursts: () => chaos.list(),
     resend(deliveryId) {
-      const original = deliveries.get(deliveryId);
+      const original = deliveryById(deliveryId);
       if (!original) throw new KitControlError(404, "not_found", `no delivery ${deliveryId}`);
       const delivery = deliveries.resend(original);
       if (!delivery) throw new KitControlError(409, "conflict", "no callback URL is configured");
@@ -277,18 +381,26 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    settled: () => deliveries.settled(),
+    async settled() {
+      await Promise.all([deliveries.settled(), chaos.settled()]);
+    },
     async close() {
       clock.close();
       tasks.close();
       control.close();
+      await chaos.close();
       await sender.close();
       await deliveries.settled();
+      history?.close();
       listeners.clear();
     },
   };
   const control = createControlSurface(api, clockView);
   return api;
+}
+
+function copyTask(task: KitTask): KitTask {
+  return { ...task, timeline: task.timeline.map((entry) => ({ ...entry })) };
 }
 
 /** A copy that later attempts do not change, for listeners and callers. */

@@ -21,6 +21,13 @@ export type KitAttempt = Schemas["KitAttempt"];
 export type KitChange = Schemas["KitChange"];
 export type KitProblem = Schemas["KitProblem"];
 export type KitExceptionRequest = Schemas["KitExceptionRequest"];
+export type KitNewTask = Schemas["KitNewTask"];
+export type KitFault = Schemas["KitFault"];
+export type KitChaosRequest = Schemas["KitChaosRequest"];
+export type KitChaosBurst = Schemas["KitChaosBurst"];
+export type KitChaosDelivery = Schemas["KitChaosDelivery"];
+export type KitPayload = Schemas["KitPayload"];
+export type KitSignatureCheck = Schemas["KitSignatureCheck"];
 
 // A record, not a list, so that the compiler rejects a spec action missing here.
 const actionNames: Record<Action, true> = {

@@ -89,10 +89,20 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Every task, newest first, with its timeline */
+        /**
+         * Every task, newest first, with its timeline
+         * @description The tasks of this run, then those of earlier runs restored from the journal (`restored: true`),
+         *     each newest first.
+         */
         get: operations["listKitTasks"];
         put?: never;
-        post?: never;
+        /**
+         * Start a new task as StartWhiteboardPush does, with defaults for what is not given
+         * @description Runs the same code as the `StartWhiteboardPush` action (same checks, same Tencent error codes
+         *     in the 400's message), for the app the stand-in serves. Defaults: a random `RoomId` in
+         *     [1000, 999999], `PushUserId` `tic_push_user_<RoomId>_01`, `AutoStopTimeout` 1800.
+         */
+        post: operations["createKitTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -256,6 +266,56 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/_kit/deliveries/{deliveryId}/payload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of a delivery, or of a chaos burst's delivery. — 投递 Id（含混沌投递）。 */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The body a delivery's last attempt sent, and whether it verifies with the configured key
+         * @description The exact JSON text sent (signed at send time when a key is set; for a chaos burst, the forged
+         *     body), and the outcome of `verifyCallback` with the callback key configured now, at the time
+         *     of that attempt. The key itself is never part of the answer.
+         */
+        get: operations["getKitPayload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_kit/chaos-bursts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every chaos burst, newest first, with the outcome of each callback */
+        get: operations["listKitChaosBursts"];
+        put?: never;
+        /**
+         * Send a burst of forged and unusual callbacks to the configured receiver
+         * @description Callbacks of freshly generated tasks, each with one fault of the delivery engine, cycled in
+         *     order: `bad-sign`, `expired`, `wrong-app`, `malformed` (forgeries a correct receiver refuses
+         *     with a 4xx) and `unknown-fields` (valid, to be accepted with 200). Sent once each, not retried,
+         *     through the delivery engine and journaled. Without a callback key the signature faults are
+         *     left out of the default; asking for them is a 409, as is a burst with no callback URL.
+         */
+        post: operations["sendKitChaosBurst"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_kit/events": {
         parameters: {
             query?: never;
@@ -265,6 +325,27 @@ export type paths = {
         };
         /** Server-sent events, one `KitChange` as JSON per message, for live views */
         get: operations["streamKitChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ui": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dashboard, a page that shows and drives the stand-in through the endpoints above
+         * @description Redirects to `/ui/`, the page, which `serveTiwApi` (what `tiw-push-kit serve` runs) serves
+         *     with its script and style sheet from the same process, with no outside resource.
+         */
+        get: operations["getDashboard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -484,6 +565,8 @@ export type components = {
             prepareSeconds: number;
             /** @description ExpireTime minus Timestamp of the callbacks. — 回调的 ExpireTime 与 Timestamp 之差。 */
             expireWindowSeconds: number;
+            /** @description Path of the SQLite journal that keeps the history across restarts (`:memory:` keeps none), null without one. — 保存历史的 SQLite 日志路径，无则为 null。 */
+            journal: string | null;
         };
         /** @description The virtual clock. — 虚拟时钟。 */
         KitClock: {
@@ -534,6 +617,8 @@ export type components = {
             /** @description Error of the WhiteboardPushStopped callback, null when there is none. — 结束回调中的 Error，无则为 null。 */
             error: components["schemas"]["WhiteboardPushError"] | null;
             timeline: components["schemas"]["KitTimelineEntry"][];
+            /** @description True on a task of an earlier run, restored from the journal as it was last seen; it can no longer change. — 为 true 时表示该任务属于此前的运行，从日志恢复，不再变化。 */
+            restored?: boolean;
         };
         KitDescribe: {
             /** @enum {string} */
@@ -594,11 +679,102 @@ export type components = {
             /** @constant */
             type: "clock";
             clock: components["schemas"]["KitClock"];
+        } | {
+            /** @constant */
+            type: "burst";
+            burst: components["schemas"]["KitChaosBurst"];
+        };
+        /** @description The task to start; every field is optional. — 要发起的推流任务，字段均可选。 */
+        KitNewTask: {
+            /** @description Default a random room in [1000, 999999]. — 默认随机。 */
+            RoomId?: number;
+            /** @description Default tic_push_user_<RoomId>_01. — 默认 tic_push_user_<RoomId>_01。 */
+            PushUserId?: string;
+            /** @description Default the decimal RoomId. — 默认为 RoomId 的字符串形式。 */
+            GroupId?: string;
+            /** @description Default 1800. — 默认 1800。 */
+            AutoStopTimeout?: number;
+        };
+        /**
+         * @description What the delivery engine does to a callback: a forgery a correct receiver refuses with a 4xx
+         *     (`bad-sign`: signed with another key; `expired`: ExpireTime 60 s past; `wrong-app`: another
+         *     SdkAppId; `malformed`: cut short, a field of the wrong type or a required field missing), or
+         *     `unknown-fields` (extra fields, still valid: to be accepted). — 投递时注入的故障。
+         * @enum {string}
+         */
+        KitFault: "bad-sign" | "expired" | "wrong-app" | "malformed" | "unknown-fields";
+        /** @description The burst to send; every field is optional. — 混沌投递批次的参数，字段均可选。 */
+        KitChaosRequest: {
+            /** @description Callbacks to send (default 10). — 回调数量，默认 10。 */
+            count?: number;
+            /** @description Faults to cycle through (default all five, or the three that need no key when none is set). — 依次使用的故障。 */
+            faults?: components["schemas"]["KitFault"][];
+        };
+        /** @description One callback of a chaos burst. — 混沌批次中的一个回调。 */
+        KitChaosDelivery: {
+            id: string;
+            taskId: string;
+            /** @enum {string} */
+            eventType: "WhiteboardPushStarted" | "WhiteboardPushStopped";
+            fault: components["schemas"]["KitFault"];
+            /** @description The callback before the fault and the signature were applied. — 注入故障与签名之前的回调。 */
+            event: components["schemas"]["WhiteboardPushStarted"] | components["schemas"]["WhiteboardPushStopped"];
+            /**
+             * @description The delivery engine's verdict (a forgery answered with anything but 200 counts as rejected). — 投递引擎的结论。
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed" | "forged-rejected" | "forged-accepted";
+            /**
+             * @description What a correct receiver does: a 4xx for a forgery, 200 otherwise. — 正确的接收方应有的应答。
+             * @enum {string}
+             */
+            expected: "rejected" | "accepted";
+            /** @description Whether the receiver answered as expected, null until it answered. — 接收方是否按预期应答。 */
+            passed: boolean | null;
+            attempts: components["schemas"]["KitAttempt"][];
+        };
+        /** @description A burst of forged and unusual callbacks. — 一批混沌回调。 */
+        KitChaosBurst: {
+            id: string;
+            /** @description Virtual Unix milliseconds. — 虚拟时间（毫秒）。 */
+            createdAt: number;
+            /** @description The callback URL it was sent to. — 投递的回调地址。 */
+            target: string;
+            faults: components["schemas"]["KitFault"][];
+            deliveries: components["schemas"]["KitChaosDelivery"][];
+            /** @description True on a burst of an earlier run, restored from the journal. — 为 true 时表示从日志恢复。 */
+            restored?: boolean;
+        };
+        /**
+         * @description `verifyCallback` run on the payload with the callback key configured now, at the time it was
+         *     sent: `valid`, `invalid` (with its `reason`: `bad_signature`, `expired`, `wrong_app`,
+         *     `missing_signature`, `malformed_json`, `schema`, ...), `unsigned` (no key is configured and
+         *     none signed it), or `unknown` (not sent yet, or signed by an earlier run whose key the journal
+         *     does not keep). — 用当前配置的回调密钥按发送时刻校验的结果。
+         */
+        KitSignatureCheck: {
+            /** @enum {string} */
+            result: "valid" | "invalid" | "unsigned" | "unknown";
+            reason: string | null;
+            message: string;
+        };
+        /** @description What a delivery sent. — 一次投递实际发送的内容。 */
+        KitPayload: {
+            deliveryId: string;
+            /** @description The attempt whose body this is (the last one), null when none was made. — 对应的尝试序号。 */
+            attempt: number | null;
+            /** @description Virtual Unix milliseconds of that attempt. — 该次尝试的虚拟时间（毫秒）。 */
+            sentAt: number | null;
+            /** @description False when the body sent is not known (not sent yet, or signed in an earlier run): body is then the callback unsigned. — 为 false 时 body 为未签名的回调。 */
+            exact: boolean;
+            /** @description The JSON text sent, byte for byte. — 实际发送的 JSON 文本。 */
+            body: string;
+            signature: components["schemas"]["KitSignatureCheck"];
         };
         /** @description Why a control request failed. — 控制请求失败的原因。 */
         KitProblem: {
             /** @enum {string} */
-            error: "not_found" | "conflict" | "bad_request" | "method_not_allowed";
+            error: "not_found" | "conflict" | "bad_request" | "method_not_allowed" | "forbidden";
             message: string;
         };
         /**
@@ -820,7 +996,7 @@ export type components = {
                 "application/json": components["schemas"]["KitTask"];
             };
         };
-        /** @description Unknown id, a task in the wrong state, or a bad body. — 未知 Id、任务状态不符或请求体错误。 */
+        /** @description Unknown id, a task in the wrong state, a bad body, or a cross-origin request. — 未知 Id、任务状态不符、请求体错误或跨源请求。 */
         KitProblem: {
             headers: {
                 [name: string]: unknown;
@@ -920,6 +1096,7 @@ export interface operations {
         responses: {
             200: components["responses"]["KitClock"];
             400: components["responses"]["KitProblem"];
+            403: components["responses"]["KitProblem"];
         };
     };
     listKitTasks: {
@@ -940,6 +1117,24 @@ export interface operations {
                     "application/json": components["schemas"]["KitTask"][];
                 };
             };
+        };
+    };
+    createKitTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["KitNewTask"];
+            };
+        };
+        responses: {
+            201: components["responses"]["KitTask"];
+            400: components["responses"]["KitProblem"];
+            403: components["responses"]["KitProblem"];
         };
     };
     getKitTask: {
@@ -971,6 +1166,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["KitTask"];
+            403: components["responses"]["KitProblem"];
             404: components["responses"]["KitProblem"];
             409: components["responses"]["KitProblem"];
         };
@@ -988,6 +1184,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["KitTask"];
+            403: components["responses"]["KitProblem"];
             404: components["responses"]["KitProblem"];
             409: components["responses"]["KitProblem"];
         };
@@ -1005,6 +1202,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["KitTask"];
+            403: components["responses"]["KitProblem"];
             404: components["responses"]["KitProblem"];
             409: components["responses"]["KitProblem"];
         };
@@ -1022,6 +1220,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["KitTask"];
+            403: components["responses"]["KitProblem"];
             404: components["responses"]["KitProblem"];
             409: components["responses"]["KitProblem"];
         };
@@ -1044,6 +1243,7 @@ export interface operations {
         responses: {
             200: components["responses"]["KitTask"];
             400: components["responses"]["KitProblem"];
+            403: components["responses"]["KitProblem"];
             404: components["responses"]["KitProblem"];
             409: components["responses"]["KitProblem"];
         };
@@ -1092,7 +1292,79 @@ export interface operations {
                     "application/json": components["schemas"]["KitDelivery"];
                 };
             };
+            403: components["responses"]["KitProblem"];
             404: components["responses"]["KitProblem"];
+            409: components["responses"]["KitProblem"];
+        };
+    };
+    getKitPayload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of a delivery, or of a chaos burst's delivery. — 投递 Id（含混沌投递）。 */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payload. — 回调消息体及其签名校验结果。 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KitPayload"];
+                };
+            };
+            404: components["responses"]["KitProblem"];
+        };
+    };
+    listKitChaosBursts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Chaos bursts. — 混沌投递批次列表。 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KitChaosBurst"][];
+                };
+            };
+        };
+    };
+    sendKitChaosBurst: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["KitChaosRequest"];
+            };
+        };
+        responses: {
+            /** @description The burst, under way. — 已开始发送的批次。 */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KitChaosBurst"];
+                };
+            };
+            400: components["responses"]["KitProblem"];
+            403: components["responses"]["KitProblem"];
             409: components["responses"]["KitProblem"];
         };
     };
@@ -1113,6 +1385,26 @@ export interface operations {
                 content: {
                     "text/event-stream": string;
                 };
+            };
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page is at `/ui/`. — 页面位于 `/ui/`。 */
+            308: {
+                headers: {
+                    /** @description `/ui/` */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

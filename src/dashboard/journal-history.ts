@@ -1,0 +1,74 @@
+import type { KitChaosBurst, KitChaosDelivery, KitDelivery } from "../cloud-api/types.js";
+import { isForged, type Fault, type Journal, type JournalEvent } from "../delivery/index.js";
+import type { WhiteboardPushEvent } from "../events.js";
+import { burstSourcePrefix, kitAttempt, passedOf } from "./chaos-bursts.js";
+import type { SignedPayloads } from "./signed-payloads.js";
+
+/** The journal `source` of the stand-in's own callbacks, as `createDeliverySender` records them. */
+export const standInSource = "serve";
+
+/** The newest journal events read back at start; older ones stay in the journal (`tiw-push-kit log`). */
+export const maxHistoryEvents = 4000;
+
+export interface JournalHistory {
+  /** The stand-in's deliveries of earlier runs, newest first. */
+  deliveries: KitDelivery[];
+  /** Chaos bursts of earlier runs, newest first. */
+  bursts: KitChaosBurst[];
+}
+
+/**
+ * The callbacks earlier runs of the stand-in sent, read back from the journal with every attempt.
+ * A delivery stopped before it was answered (`pending` in the journal) shows as `failed`, as it did
+ * when that run ended; resending it works as for any other. Unsigned ones are told to `payloads`,
+ * whose bodies are then known exactly; the key of signed ones was never journaled.
+ */
+export function readJournalHistory(journal: Journal, payloads: SignedPayloads): JournalHistory {
+  const deliveries: KitDelivery[] = [];
+  const bursts = new Map<string, KitChaosBurst>();
+  for (const record of journal.listEvents({ limit: maxHistoryEvents }).reverse()) {
+    const event = JSON.parse(record.body) as WhiteboardPushEvent;
+    if (!record.signed && !record.fault) payloads.remember(record.id, { callbackKey: "" });
+    if (record.source === standInSource) deliveries.push(delivery(journal, record, event));
+    const fault = record.fault;
+    if (record.source?.startsWith(burstSourcePrefix) && fault) {
+      const burstId = record.source.slice(burstSourcePrefix.length);
+      const burst = bursts.get(burstId) ?? { id: burstId, createdAt: record.createdAt, target: record.target, faults: [], deliveries: [], restored: true };
+      bursts.set(burstId, burst);
+      const chaos = chaosDelivery(journal, record, fault, event);
+      burst.createdAt = Math.min(burst.createdAt, record.createdAt);
+      if (!burst.faults.includes(chaos.fault)) burst.faults.push(chaos.fault);
+      burst.deliveries.unshift(chaos);
+    }
+  }
+  return { deliveries, bursts: [...bursts.values()] };
+}
+
+function delivery(journal: Journal, record: JournalEvent, event: WhiteboardPushEvent): KitDelivery {
+  return {
+    id: record.id,
+    taskId: record.taskId,
+    eventType: event.EventType,
+    event,
+    target: record.target,
+    status: record.status === "delivered" ? "delivered" : "failed",
+    createdAt: record.createdAt,
+    attempts: journal.listAttempts(record.id).map(kitAttempt),
+    resendOf: /^(.+)\.resend\d+$/.exec(record.id)?.[1] ?? null,
+  };
+}
+
+function chaosDelivery(journal: Journal, record: JournalEvent, fault: Fault, event: WhiteboardPushEvent): KitChaosDelivery {
+  const chaos: KitChaosDelivery = {
+    id: record.id,
+    taskId: record.taskId,
+    eventType: event.EventType,
+    fault,
+    event,
+    status: record.status,
+    expected: isForged(fault) ? "rejected" : "accepted",
+    passed: null,
+    attempts: journal.listAttempts(record.id).map(kitAttempt),
+  };
+  return { ...chaos, passed: passedOf(chaos) };
+}
