@@ -1,4 +1,11 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
@@ -197,5 +204,62 @@ describe("createHttpPoster", () => {
     expect(await openConnections()).toBe(1);
     poster.close();
     await waitFor(async () => (await openConnections()) === 0, 2000, "the server to see the connection closed");
+  });
+});
+
+// A self-signed certificate for 127.0.0.1 and localhost, valid 2000-2099, for this test only.
+const testKey = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg+sv9MSPdOYZS39oa
+ScStINAfBjZ/WH/Emoo4u7mhEtyhRANCAARd9OVgEb6q9nw2dvFlRp63YGH3tol/
+Ncu1CVqE5PujlCr9EL16RZUBn8lZn8wYNLqKd107/DVoDEHXHtC70w2E
+-----END PRIVATE KEY-----
+`;
+const testCert = `-----BEGIN CERTIFICATE-----
+MIIBZjCCAQ2gAwIBAgIBATAKBggqhkjOPQQDAjAUMRIwEAYDVQQDDAlsb2NhbGhv
+c3QwIBcNMDAwMTAxMDAwMDAwWhgPMjA5OTEyMzEwMDAwMDBaMBQxEjAQBgNVBAMM
+CWxvY2FsaG9zdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABF305WARvqr2fDZ2
+8WVGnrdgYfe2iX81y7UJWoTk+6OUKv0QvXpFlQGfyVmfzBg0uop3XTv8NWgMQdce
+0LvTDYSjTjBMMBoGA1UdEQQTMBGHBH8AAAGCCWxvY2FsaG9zdDAPBgNVHRMBAf8E
+BTADAQH/MB0GA1UdDgQWBBSlcRPbwGX8sPi15t9X8X0knSTImjAKBggqhkjOPQQD
+AgNHADBEAiAYkSB7R9tHZ325kY7ycEggp94PfSTcTQ2hLNZYZGx5sQIgKcPfjqIX
+WiBeaLSfka+1Mvi5lP9WOSPlMIajQKYFauU=
+-----END CERTIFICATE-----
+`;
+
+describe("createHttpPoster over https", () => {
+  it("checks the receiver's certificate, and posts once it is trusted", async () => {
+    const server = createHttpsServer({ key: testKey, cert: testCert }, (request, response) => {
+      request.resume();
+      request.on("end", () => response.end('{"error_code":0}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const poster = createHttpPoster();
+      await expect(poster.post(new URL(`https://127.0.0.1:${port}/cb`), "{}", 2000)).rejects.toMatchObject({ code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+      poster.close();
+
+      // Trusted the way a user trusts a local certificate: NODE_EXTRA_CA_CERTS, read at start-up.
+      const certificate = join(mkdtempSync(join(tmpdir(), "tiw-push-kit-tls-")), "cert.pem");
+      writeFileSync(certificate, testCert);
+      const script = [
+        'import { createHttpPoster } from "./src/delivery/http-poster.ts";',
+        "const poster = createHttpPoster();",
+        `for (const host of ["127.0.0.1", "localhost"]) {`,
+        `  const answer = await poster.post(new URL(\`https://\${host}:${port}/cb\`), "{}", 2000);`,
+        "  console.log(answer.statusCode, answer.body.toString());",
+        "}",
+        "poster.close();",
+      ].join("\n");
+      const root = fileURLToPath(new URL("..", import.meta.url));
+      const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        cwd: root,
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: certificate },
+      });
+      expect(stdout).toBe('200 {"error_code":0}\n200 {"error_code":0}\n');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

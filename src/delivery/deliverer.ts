@@ -289,6 +289,6 @@ function describeError(error: unknown): string {
   if (error instanceof HttpTimeoutError) return error.message;
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
   const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code) return `${networkErrors[code] ?? cause?.message ?? "network error"} (${code})`;
+  if (code) return `${networkErrors[code] ?? (cause ?? (error as Error)).message} (${code})`;
   return error instanceof Error ? (cause?.message ?? error.message) : String(error);
 }
