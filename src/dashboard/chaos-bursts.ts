@@ -88,7 +88,7 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
         attempts: [],
       };
     });
-    const burst: KitChaosBurst = { id, createdAt, target: route.url, faults: chosen, deliveries };
+    const burst: KitChaosBurst = { id, createdAt, target: route.url, faults: [...new Set(deliveries.map((delivery) => delivery.fault))], deliveries };
     bursts.set(id, burst);
     forgetOldSettled();
     options.changed(snapshot(burst));

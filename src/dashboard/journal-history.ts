@@ -35,11 +35,14 @@ export function readJournalHistory(journal: Journal, payloads: SignedPayloads): 
       const burstId = record.source.slice(burstSourcePrefix.length);
       const burst = bursts.get(burstId) ?? { id: burstId, createdAt: record.createdAt, target: record.target, faults: [], deliveries: [], restored: true };
       bursts.set(burstId, burst);
-      const chaos = chaosDelivery(journal, record, fault, event);
       burst.createdAt = Math.min(burst.createdAt, record.createdAt);
-      if (!burst.faults.includes(chaos.fault)) burst.faults.push(chaos.fault);
-      burst.deliveries.unshift(chaos);
+      burst.deliveries.push(chaosDelivery(journal, record, fault, event));
     }
+  }
+  for (const burst of bursts.values()) {
+    // Journaled as they were sent, tasks in parallel: back in the order of the burst.
+    burst.deliveries.sort((a, b) => (a.id < b.id ? -1 : 1));
+    burst.faults = [...new Set(burst.deliveries.map((delivery) => delivery.fault))];
   }
   return { deliveries, bursts: [...bursts.values()] };
 }

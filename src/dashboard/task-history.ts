@@ -43,7 +43,8 @@ export function openTaskHistory(path: string): TaskHistory | undefined {
     maxHistoryTasks,
   );
   const earlier = db
-    .prepare("SELECT view FROM kit_tasks ORDER BY created_at DESC LIMIT ?")
+    // Tasks of the same virtual millisecond (a frozen clock) keep their order of creation: rowid.
+    .prepare("SELECT view FROM kit_tasks ORDER BY created_at DESC, rowid DESC LIMIT ?")
     .all(maxHistoryTasks)
     .map((row) => ({ ...(JSON.parse(String(row.view)) as KitTask), restored: true }));
   const upsert = db.prepare("INSERT INTO kit_tasks (task_id, created_at, view) VALUES (?, ?, ?) ON CONFLICT (task_id) DO UPDATE SET view = excluded.view");

@@ -740,6 +740,7 @@ export type components = {
             createdAt: number;
             /** @description The callback URL it was sent to. — 投递的回调地址。 */
             target: string;
+            /** @description The faults its callbacks carry, in the order they were cycled. — 本批回调依次使用的故障。 */
             faults: components["schemas"]["KitFault"][];
             deliveries: components["schemas"]["KitChaosDelivery"][];
             /** @description True on a burst of an earlier run, restored from the journal. — 为 true 时表示从日志恢复。 */
