@@ -109,7 +109,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   const expireWindowSeconds = options.expireWindowSeconds ?? defaultExpireWindowSeconds;
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  // URLs go through the kit's own lean HTTP/1.1 client unless a fetch is injected (tests, proxies).
+  // URLs go through the kit's own lean HTTP/1.1 client unless a fetch is injected (tests, a proxy-aware fetch).
   const targetUrl = typeof target === "string" ? new URL(target) : undefined;
   const poster = targetUrl && !options.fetch ? createHttpPoster() : undefined;
   const now = options.now ?? Date.now;
