@@ -86,7 +86,10 @@ const emitterService: StartService = {
       if (outcome.status === "forged-accepted") counts.forgedAccepted += 1;
       if (values.verbose) void write(io.stdout, `emitter: ${outcome.status} ${outcome.statusCode ?? outcome.error} ${outcome.eventType} ${outcome.taskId}${outcome.fault ? ` [${outcome.fault}]` : ""}\n`);
     };
-    const running = dispatch(endlessPlan({ journal, target, callbackKey, sdkAppId, seed, chaos }), { deliverer, rate, signal: stop.signal, onOutcome });
+    // A failing emitter (a journal it cannot write) is reported and stops; it never takes `start` down.
+    const running = dispatch(endlessPlan({ journal, target, callbackKey, sdkAppId, seed, chaos }), { deliverer, rate, signal: stop.signal, onOutcome }).catch(
+      (error: unknown) => write(io.stderr, `tiw-push-kit: the emitter stopped: ${error instanceof Error ? error.message : String(error)}\n`),
+    );
     return {
       description: `mixed sequences into the receiver, ${rate} events/s${values.chaos ? `, chaos ${values.chaos}` : ""}; journal ${journalPath}`,
       status: () =>
