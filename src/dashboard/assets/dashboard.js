@@ -650,6 +650,22 @@ const taskActionsById = {
   },
 };
 
+/**
+ * Runs `work` once at a time per button. The button is marked busy, not disabled: a disabled
+ * button drops the keyboard focus, which would send a keyboard user back to the top of the page.
+ * @param {HTMLButtonElement} button
+ * @param {() => Promise<void>} work
+ */
+async function whileBusy(button, work) {
+  if (button.getAttribute("aria-disabled") === "true") return;
+  button.setAttribute("aria-disabled", "true");
+  try {
+    await work();
+  } finally {
+    button.removeAttribute("aria-disabled");
+  }
+}
+
 /** @param {MouseEvent} event */
 async function onClick(event) {
   const target = event.target instanceof Element ? event.target.closest("button[data-action]") : null;
@@ -661,68 +677,63 @@ async function onClick(event) {
     scheduleRender();
     return;
   }
-  target.disabled = true;
-  try {
-    if (action === "payload") await showPayload(id, target);
-    else {
-      const run = taskActionsById[action];
-      if (run) tell(await run(id));
+  await whileBusy(target, async () => {
+    try {
+      if (action === "payload") await showPayload(id, target);
+      else {
+        const run = taskActionsById[action];
+        if (run) tell(await run(id));
+      }
+      scheduleRender();
+    } catch (error) {
+      alertUser(/** @type {Error} */ (error).message);
     }
-    scheduleRender();
-  } catch (error) {
-    alertUser(/** @type {Error} */ (error).message);
-  } finally {
-    target.disabled = false;
-  }
+  });
 }
 
 /** @param {SubmitEvent} event */
 async function onStart(event) {
   event.preventDefault();
   const form = byId("start-form", HTMLFormElement);
-  const button = form.querySelector("button");
   /** @type {Record<string, number>} */
   const body = {};
   for (const name of ["RoomId", "AutoStopTimeout"]) {
     const input = form.elements.namedItem(name);
     if (input instanceof HTMLInputElement && input.value !== "") body[name] = Number(input.value);
   }
-  if (button) button.disabled = true;
-  try {
-    const task = /** @type {KitTask} */ (await post("tasks", body));
-    putTask(task);
-    const prepare = state.settings ? ` for ${state.settings.prepareSeconds} virtual s` : "";
-    tell(`Started task ${task.taskId} (RoomId ${task.describe.RoomId}): PREPARED${prepare}, then PUSHING.`);
-    scheduleRender();
-  } catch (error) {
-    alertUser(`Could not start a task: ${/** @type {Error} */ (error).message}`);
-  } finally {
-    if (button) button.disabled = false;
-  }
+  await whileBusy(byId("start-task", HTMLButtonElement), async () => {
+    try {
+      const task = /** @type {KitTask} */ (await post("tasks", body));
+      putTask(task);
+      const prepare = state.settings ? ` for ${state.settings.prepareSeconds} virtual s` : "";
+      tell(`Started task ${task.taskId} (RoomId ${task.describe.RoomId}): PREPARED${prepare}, then PUSHING.`);
+      scheduleRender();
+    } catch (error) {
+      alertUser(`Could not start a task: ${/** @type {Error} */ (error).message}`);
+    }
+  });
 }
 
 /** @param {SubmitEvent} event */
 async function onChaos(event) {
   event.preventDefault();
   const form = byId("chaos-form", HTMLFormElement);
-  const button = form.querySelector('button[type="submit"]');
   const faults = [...form.querySelectorAll('input[name="fault"]')].filter((box) => box instanceof HTMLInputElement && box.checked && !box.disabled).map((box) => /** @type {HTMLInputElement} */ (box).value);
   if (faults.length === 0) {
     alertUser("Choose at least one fault for the chaos burst.");
     return;
   }
   const count = Number(byId("chaos-count", HTMLInputElement).value || "10");
-  if (button instanceof HTMLButtonElement) button.disabled = true;
-  try {
-    const burst = /** @type {KitChaosBurst} */ (await post("chaos-bursts", { count, faults }));
-    putBurst(burst);
-    tell(`Chaos burst ${burst.id}: sending ${plural(burst.deliveries.length, "callback", "callbacks")} to ${burst.target}.`);
-    scheduleRender();
-  } catch (error) {
-    alertUser(`Could not send a chaos burst: ${/** @type {Error} */ (error).message}`);
-  } finally {
-    if (button instanceof HTMLButtonElement) button.disabled = false;
-  }
+  await whileBusy(byId("send-burst", HTMLButtonElement), async () => {
+    try {
+      const burst = /** @type {KitChaosBurst} */ (await post("chaos-bursts", { count, faults }));
+      putBurst(burst);
+      tell(`Chaos burst ${burst.id}: sending ${plural(burst.deliveries.length, "callback", "callbacks")} to ${burst.target}.`);
+      scheduleRender();
+    } catch (error) {
+      alertUser(`Could not send a chaos burst: ${/** @type {Error} */ (error).message}`);
+    }
+  });
 }
 
 function main() {
