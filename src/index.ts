@@ -99,3 +99,14 @@ export type {
   DeliverySummary,
   RecordPlanOptions,
 } from "./delivery/index.js";
+
+export { createDashboardHandler, withDashboard, dashboardPath } from "./dashboard/dashboard-handler.js";
+export type {
+  KitNewTask,
+  KitFault,
+  KitChaosRequest,
+  KitChaosBurst,
+  KitChaosDelivery,
+  KitPayload,
+  KitSignatureCheck,
+} from "./cloud-api/types.js";
