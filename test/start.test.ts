@@ -70,7 +70,7 @@ describe("receiver", () => {
 describe("start", () => {
   it("runs the receiver and a continuous emitter into it on 127.0.0.1, and stops cleanly on Ctrl-C", async () => {
     const journal = join(dir, "start.db");
-    const run = liveCli(["start", "--receiver-port", "0", "--rate", "100", "--seed", "3", "--journal", journal]);
+    const run = liveCli(["start", "--receiver-port", "0", "--api-port", "0", "--api-journal", join(dir, "start-api.db"), "--rate", "100", "--seed", "3", "--journal", journal]);
     await waitFor(() => run.stdout().includes("emitter"), 10_000, "start to print its services");
     expect(run.stdout()).toMatch(/^tiw-push-kit is running on 127\.0\.0\.1 \(Ctrl-C stops it\):$/m);
     const base = listeningUrl(run.stdout(), /receiver\s+(http:\/\/127\.0\.0\.1:\d+)\//);
@@ -99,7 +99,7 @@ describe("start", () => {
 
   it("injects chaos the receiver rejects, with --chaos", async () => {
     // A fixed seed: the first batch of five tasks then surely holds duplicates and forgeries.
-    const run = liveCli(["start", "--receiver-port", "0", "--rate", "200", "--seed", "7", "--chaos", "bad-sign=0.5,duplicate=0.5", "--journal", join(dir, "chaos.db")]);
+    const run = liveCli(["start", "--receiver-port", "0", "--api-port", "0", "--api-journal", join(dir, "chaos-api.db"), "--rate", "200", "--seed", "7", "--chaos", "bad-sign=0.5,duplicate=0.5", "--journal", join(dir, "chaos.db")]);
     await waitFor(() => run.stdout().includes("emitter"), 10_000, "start to print its services");
     const base = listeningUrl(run.stdout(), /receiver\s+(http:\/\/127\.0\.0\.1:\d+)\//);
     const stopped = async () => ((await (await fetch(`${base}/tasks`)).json()) as Array<{ Status: string }>).filter((task) => task.Status === "STOPPED").length;
@@ -110,5 +110,40 @@ describe("start", () => {
     expect(Number(receiverLine?.[2])).toBeGreaterThan(0);
     expect(Number(receiverLine?.[3])).toBeGreaterThan(0);
     expect(run.stdout()).not.toContain("forgeries accepted");
+  });
+
+  it("drives the TIW API stand-in, whose callbacks reach the receiver, and serves the dashboard", async () => {
+    const run = liveCli(["start", "--receiver-port", "0", "--api-port", "0", "--api-journal", join(dir, "live-api.db"), "--rate", "1", "--seed", "11", "--journal", join(dir, "live.db")]);
+    await waitFor(() => run.stdout().includes("emitter"), 10_000, "start to print its services");
+    const receiver = listeningUrl(run.stdout(), /receiver\s+(http:\/\/127\.0\.0\.1:\d+)\//);
+    const api = listeningUrl(run.stdout(), /api\s+(http:\/\/127\.0\.0\.1:\d+)\//);
+    expect(run.stdout()).toMatch(/api\s+http:\/\/127\.0\.0\.1:\d+\/\s+TIW API stand-in .*dashboard http:\/\/127\.0\.0\.1:\d+\/ui\//);
+    expect((await fetch(`${api}/ui/`)).status).toBe(200);
+
+    type StandInTask = { taskId: string; describe: { Status: string; FinishReason: string } };
+    let ended: StandInTask | undefined;
+    await waitFor(
+      async () => {
+        const tasks = (await (await fetch(`${api}/_kit/tasks`)).json()) as StandInTask[];
+        ended = tasks.find((task) => task.describe.Status === "STOPPED");
+        return ended !== undefined;
+      },
+      20_000,
+      "a stand-in task to end",
+    );
+    await waitFor(
+      async () => {
+        const answer = await fetch(`${receiver}/tasks/${ended?.taskId}`);
+        return answer.ok && ((await answer.json()) as { Status: string }).Status === "STOPPED";
+      },
+      10_000,
+      "the receiver to hold the stand-in task as STOPPED",
+    );
+    const held = (await (await fetch(`${receiver}/tasks/${ended?.taskId}`)).json()) as { FinishReason: string; StartedReceived: boolean };
+    expect(held).toMatchObject({ FinishReason: ended?.describe.FinishReason, StartedReceived: true });
+
+    run.interrupt();
+    expect(await run.exit).toBe(0);
+    expect(run.stdout()).toMatch(/api\s+\d+ tasks started, \d+ stopped by the API, \d+ failed\n/);
   });
 });

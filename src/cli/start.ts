@@ -9,6 +9,9 @@ import { recordPlan } from "../delivery/record-plan.js";
 import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, write, type Io, type Values } from "./command.js";
 import { chaosFlag, defaultJournalPath, injectedFetch, rateFlag } from "./emit.js";
 import { defaultReceiverPort, listen, reporter } from "./receiver.js";
+import { defaultTiwApiPort, serveTiwApi } from "../cloud-api/serve-tiw-api.js";
+import { defaultServeJournalPath } from "./serve.js";
+import { startTraffic } from "./start-traffic.js";
 
 /** The key `npm start` signs and verifies with when none is given: a local demo, not a secret. */
 export const localCallbackKey = "tiw-push-kit-local-key";
@@ -18,12 +21,14 @@ const statusEveryMs = 10_000;
 
 const startOptions = {
   "receiver-port": { type: "string", valueName: "P", description: "Port of the reference receiver (0: any free port)", defaultText: String(defaultReceiverPort) },
+  "api-port": { type: "string", valueName: "P", description: "Port of the TIW API stand-in and its dashboard (0: any free port)", defaultText: String(defaultTiwApiPort) },
   key: { ...callbackKeyOption, description: "Callback key shared by the emitter and the receiver", defaultText: "a built-in local key" },
   "sdk-app-id": { ...sdkAppIdOption, defaultText: String(defaultSdkAppId) },
   rate: { type: "string", valueName: "EVENTS_PER_SECOND", description: "Pace of the continuous emitter", defaultText: "2" },
   chaos: { type: "string", valueName: "KIND=P,...", description: "Faults the emitter injects (see emit --help)" },
   seed: { type: "string", valueName: "S", description: "Seed of the generated sequences", defaultText: "the current time" },
   journal: { type: "string", valueName: "PATH", description: "Journal of the emitter's deliveries", defaultText: defaultJournalPath },
+  "api-journal": { type: "string", valueName: "PATH", description: "Journal of the stand-in's callbacks", defaultText: defaultServeJournalPath },
   verbose: { type: "boolean", short: "v", description: "Print every delivery and every callback received" },
 } as const;
 
@@ -107,15 +112,49 @@ const emitterService: StartService = {
   },
 };
 
+/** Virtual seconds per real second of the stand-in in `start`: AUTO endings come within seconds. */
+const startTimeScale = 30;
+/** The stand-in's tasks go idle for this many virtual seconds (10 real s) before AUTO, the API's minimum. */
+const startAutoStopTimeout = 300;
+
+const apiService: StartService = {
+  name: "api",
+  async start({ io, values, callbackKey, sdkAppId, urls }) {
+    const port = intValue("api-port", values["api-port"], { min: 0, max: 65535 }) ?? defaultTiwApiPort;
+    const journalPath = values["api-journal"] ?? defaultServeJournalPath;
+    const server = await serveTiwApi({ port, host: loopback, sdkAppId, callback: urls.receiver, callbackKey, timeScale: startTimeScale, journal: journalPath });
+    const seed = values.seed ?? String(Date.now());
+    const traffic = startTraffic(server.api, {
+      sdkAppId,
+      random: createRandom(`${seed}:api`),
+      everyMs: 4000,
+      autoStopTimeout: startAutoStopTimeout,
+      endWithinMs: ((startAutoStopTimeout / startTimeScale) * 1000) / 2,
+      onError: (message) => void write(io.stderr, `tiw-push-kit: stand-in traffic: ${message}\n`),
+    });
+    return {
+      url: `${server.url}/`,
+      description: `TIW API stand-in (time x${startTimeScale}), starting a push task every 4 s; dashboard ${server.dashboardUrl ?? "off"}; journal ${journalPath}`,
+      status: () => `${traffic.counts.started} tasks started, ${traffic.counts.stopped} stopped by the API, ${traffic.counts.failed} failed`,
+      async stop() {
+        traffic.stop();
+        await server.close();
+      },
+    };
+  },
+};
+
 /** Started in this order, stopped in reverse; a service can use the URLs of the ones before it. */
-export const startServices: StartService[] = [receiverService, emitterService];
+export const startServices: StartService[] = [receiverService, apiService, emitterService];
 
 export const startCommand = defineCommand({
   name: "start",
-  summary: "Run the reference receiver and a continuous emitter into it, on 127.0.0.1 (npm start)",
-  usage: "start [--receiver-port P] [--rate EVENTS_PER_SECOND] [--chaos KIND=P,...] [--key KEY] [--verbose]",
+  summary: "Run the reference receiver, the TIW API stand-in with its dashboard, and live traffic into them, on 127.0.0.1 (npm start)",
+  usage: "start [--receiver-port P] [--api-port P] [--rate EVENTS_PER_SECOND] [--chaos KIND=P,...] [--key KEY] [--verbose]",
   description: [
     "Everything listens on 127.0.0.1 only and runs on built-in defaults; Ctrl-C stops it cleanly. The",
+    "TIW API stand-in (dashboard at /ui/) starts a push task every 4 s and ends it by the stop API, a fault",
+    "or the idle timeout, delivering its callbacks to the receiver. The",
     "emitter sends signed, mixed Started/Stopped sequences to the reference receiver and journals them",
     "(`tiw-push-kit log` lists them). Events not yet sent at Ctrl-C stay pending: `emit --resume` sends them.",
   ].join("\n"),
