@@ -12,6 +12,7 @@ import { createDashboardHandler, dashboardAssetsDir } from "../src/dashboard/das
 import { openJournal } from "../src/delivery/index.js";
 import type { WhiteboardPushEvent } from "../src/events.js";
 import { sign } from "../src/signing/signing.js";
+import { liveCli, waitFor } from "./helpers/servers.js";
 
 const sdkAppId = 1400000001;
 const callbackKey = "dashboard-test-key";
@@ -131,6 +132,27 @@ describe("the dashboard's files at /ui/", () => {
     cleanups.push(() => bare.close());
     expect(bare.dashboardUrl).toBeUndefined();
     expect((await fetch(`${bare.url}/ui/`)).headers.get("content-type")).toContain("application/json");
+  });
+});
+
+describe("tiw-push-kit serve", () => {
+  it("prints the dashboard's URL, serves it, and prints each settled chaos burst", async () => {
+    const receiver = createReceiver({ callbackKey, sdkAppId });
+    const server = await serve(receiver.fetch);
+    cleanups.push(() => server.close());
+    const run = liveCli(["serve", "--port", "0", "--journal", ":memory:", "--callback", `${server.url}/tiw`, "--callback-key", callbackKey]);
+    cleanups.push(async () => {
+      run.interrupt();
+      await run.exit;
+    });
+    await waitFor(() => /dashboard: http:\/\/127\.0\.0\.1:\d+\/ui\//.test(run.stderr()), 10_000, "the dashboard line");
+    const url = /dashboard: (\S+)/.exec(run.stderr())?.[1] ?? "";
+    expect((await fetch(url)).headers.get("content-type")).toContain("text/html");
+    const burst = await fetch(url.replace("/ui/", "/_kit/chaos-bursts"), { method: "POST", body: JSON.stringify({ count: 5 }) });
+    const { id } = (await burst.json()) as KitChaosBurst;
+    await waitFor(() => run.stdout().includes(`chaos burst ${id} to ${server.url}/tiw: 5 of 5 callbacks answered as a correct receiver would`), 10_000, "the burst line");
+    run.interrupt();
+    expect(await run.exit).toBe(0);
   });
 });
 

@@ -159,8 +159,10 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
   const settings: CallbackSettings = { callback: options.callback ?? "", callbackKey: options.callbackKey ?? "" };
   const payloads = createSignedPayloads({ sdkAppId, expireWindowSeconds, callbackKey: () => settings.callbackKey });
   const history = options.journal ? openTaskHistory(options.journal.path) : undefined;
-  const restoredTasks = history?.restore() ?? [];
+  // Earlier runs, from the journal file, by id and newest first.
+  const restoredTasks = new Map((history?.restore() ?? []).map((task) => [task.taskId, task]));
   const journalHistory = options.journal ? readJournalHistory(options.journal, payloads) : { deliveries: [], bursts: [] };
+  const restoredDeliveries = new Map(journalHistory.deliveries.map((delivery) => [delivery.id, delivery]));
   const sender =
     options.sender ??
     createDeliverySender({
@@ -265,7 +267,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
   function existing(taskId: string): PushTask {
     const task = tasks.get(taskId);
     if (task) return task;
-    if (restoredTasks.some((restored) => restored.taskId === taskId)) {
+    if (restoredTasks.has(taskId)) {
       throw new KitControlError(409, "conflict", `task ${taskId} is from an earlier run of the stand-in, restored from the journal: it can no longer change`);
     }
     throw new KitControlError(404, "not_found", `no task ${taskId}`);
@@ -273,7 +275,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
 
   /** This run's delivery, or one of an earlier run from the journal. */
   function deliveryById(deliveryId: string): KitDelivery | undefined {
-    return deliveries.get(deliveryId) ?? journalHistory.deliveries.find((delivery) => delivery.id === deliveryId);
+    return deliveries.get(deliveryId) ?? restoredDeliveries.get(deliveryId);
   }
 
   function notStopped(task: PushTask, what: string): PushTask {
@@ -301,11 +303,11 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
       publish({ type: "clock", clock: view });
       return view;
     },
-    tasks: () => [...tasks.list().map(taskView), ...restoredTasks.map(copyTask)],
+    tasks: () => [...tasks.list().map(taskView), ...[...restoredTasks.values()].map(copyTask)],
     task(taskId) {
       const task = tasks.get(taskId);
       if (task) return taskView(task);
-      const restored = restoredTasks.find((candidate) => candidate.taskId === taskId);
+      const restored = restoredTasks.get(taskId);
       return restored && copyTask(restored);
     },
     trigger(taskId, trigger) {
@@ -359,7 +361,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
       const live = deliveries.list(taskId).map(snapshot);
       // A resend of an earlier run's delivery can reuse an id the journal holds: this run's wins.
       const ids = new Set(live.map((delivery) => delivery.id));
-      const earlier = journalHistory.deliveries.filter((delivery) => (taskId === undefined || delivery.taskId === taskId) && !ids.has(delivery.id));
+      const earlier = [...restoredDeliveries.values()].filter((delivery) => (taskId === undefined || delivery.taskId === taskId) && !ids.has(delivery.id));
       return [...live, ...earlier.map(snapshot)];
     },
     payload(deliveryId) {

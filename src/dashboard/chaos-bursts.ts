@@ -60,6 +60,7 @@ export const burstSourcePrefix = "serve:chaos:";
 export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
   const bursts = new Map<string, KitChaosBurst>();
   const restored = options.restored ?? [];
+  const restoredById = new Map(restored.map((burst) => [burst.id, burst]));
   const inFlight = new Set<Promise<void>>();
   const closing = new AbortController();
   const maxBursts = options.maxBursts ?? 100;
@@ -177,7 +178,7 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
     list: () => [...[...bursts.values()].reverse(), ...restored].map(snapshot),
     delivery(deliveryId) {
       const burstId = deliveryId.slice(0, deliveryId.lastIndexOf("."));
-      const burst = bursts.get(burstId) ?? restored.find((candidate) => candidate.id === burstId);
+      const burst = bursts.get(burstId) ?? restoredById.get(burstId);
       const delivery = burst?.deliveries.find((candidate) => candidate.id === deliveryId);
       return delivery && { ...delivery, attempts: delivery.attempts.map((attempt) => ({ ...attempt })) };
     },

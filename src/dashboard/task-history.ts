@@ -6,7 +6,7 @@ import type { KitTask } from "../cloud-api/types.js";
  * that a restarted `serve` shows the tasks of earlier runs with their timelines as they were.
  */
 export interface TaskHistory {
-  /** Queues the latest view of a task; written with the others of this event-loop turn. */
+  /** Queues the latest view of a task; written with the others queued within `writeEveryMs`. */
   save(task: KitTask): void;
   /** The tasks of earlier runs, newest first, marked `restored`. */
   restore(): KitTask[];
@@ -16,6 +16,12 @@ export interface TaskHistory {
 
 /** Tasks kept across runs; older ones are dropped when the history is opened. */
 export const maxHistoryTasks = 2000;
+/**
+ * How long task views wait to be written together. A busy stand-in changes hundreds of tasks a
+ * second, each several times: one transaction per batch keeps the history off its hot path. What a
+ * kill loses is the last fraction of a second of views, never a callback (those are the journal's).
+ */
+export const writeEveryMs = 200;
 
 const schema = `
   CREATE TABLE IF NOT EXISTS kit_tasks (
@@ -49,7 +55,7 @@ export function openTaskHistory(path: string): TaskHistory | undefined {
     .map((row) => ({ ...(JSON.parse(String(row.view)) as KitTask), restored: true }));
   const upsert = db.prepare("INSERT INTO kit_tasks (task_id, created_at, view) VALUES (?, ?, ?) ON CONFLICT (task_id) DO UPDATE SET view = excluded.view");
 
-  // Only the latest view of each task matters: a turn's changes are written as one transaction.
+  // Only the latest view of each task matters: a batch's changes are written as one transaction.
   const queued = new Map<string, KitTask>();
   let scheduled = false;
   function write(): void {
@@ -76,7 +82,7 @@ export function openTaskHistory(path: string): TaskHistory | undefined {
       queued.set(task.taskId, task);
       if (scheduled) return;
       scheduled = true;
-      setImmediate(write);
+      setTimeout(write, writeEveryMs).unref();
     },
     restore: () => earlier,
     close() {
