@@ -1,0 +1,27 @@
+import { createReceiver, type Receiver, type ReceiverOptions } from "../../examples/receiver/receiver.js";
+
+/** What a defect does with a POSTed body before the reference receiver sees it: pass it on (rewritten or not), or answer itself. */
+export type BodyHook = (text: string, request: Request) => Promise<string | Response> | string | Response;
+
+/** The reference receiver with one defect slipped in ahead of it, on POSTed bodies only. */
+export function interceptingReceiver(options: ReceiverOptions, hook: BodyHook): Receiver {
+  const receiver = createReceiver(options);
+  return {
+    tasks: receiver.tasks,
+    async fetch(request) {
+      if (request.method !== "POST") return receiver.fetch(request);
+      const passed = await hook(await request.text(), request);
+      if (passed instanceof Response) return passed;
+      return receiver.fetch(new Request(request.url, { method: "POST", body: passed }));
+    },
+  };
+}
+
+/** The body as JSON, or undefined when it is not JSON. */
+export function parsedOrUndefined<T>(text: string): T | undefined {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
