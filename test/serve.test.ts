@@ -5,24 +5,14 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createReceiver } from "../examples/receiver/receiver.js";
 import { serve, type RunningServer } from "../src/adapters/node.js";
-import type { Io, Output } from "../src/cli/command.js";
+import type { Io } from "../src/cli/command.js";
 import { run } from "../src/cli/main.js";
 import { openJournal } from "../src/delivery/index.js";
 import type { KitChange } from "../src/cloud-api/types.js";
-import { cli } from "./helpers/cli.js";
+import { cli, collector } from "./helpers/cli.js";
 
 const sdkAppId = 1400000001;
 const dir = mkdtempSync(join(tmpdir(), "tiw-push-kit-serve-"));
-
-function collector(): Output & { text: string } {
-  return {
-    text: "",
-    write(chunk: string) {
-      this.text += chunk;
-      return true;
-    },
-  };
-}
 
 /** Runs `serve` in-process as a user would from a shell, until `stop()` plays Ctrl-C. */
 function startServe(args: string[], env: Io["env"] = {}) {

@@ -7,7 +7,8 @@ export interface CliResult {
   stderr: string;
 }
 
-function collector(): Output & { text: string } {
+/** An output that keeps what is written, for assertions. */
+export function collector(): Output & { text: string } {
   return {
     text: "",
     write(chunk: string) {

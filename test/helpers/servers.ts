@@ -1,7 +1,8 @@
 import { createServer } from "node:net";
 import { serve, type RunningServer } from "../../src/adapters/node.js";
 import { run } from "../../src/cli/main.js";
-import type { Io, Output } from "../../src/cli/command.js";
+import type { Io } from "../../src/cli/command.js";
+import { collector } from "./cli.js";
 
 export interface RecordingServer extends RunningServer {
   /** Every request body received, in arrival order. */
@@ -49,15 +50,8 @@ export interface LiveCli {
 
 /** Runs a long-running command in-process, with output readable while it runs and a Ctrl-C the test controls. */
 export function liveCli(argv: string[], options: { env?: Io["env"]; stdin?: string } = {}): LiveCli {
-  const collect = (): Output & { text: string } => ({
-    text: "",
-    write(chunk: string) {
-      this.text += chunk;
-      return true;
-    },
-  });
-  const stdout = collect();
-  const stderr = collect();
+  const stdout = collector();
+  const stderr = collector();
   let interrupt = () => {};
   const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
   const exit = run(argv, {
