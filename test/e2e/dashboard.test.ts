@@ -107,9 +107,10 @@ async function startStandIn(callback: string, journal: string): Promise<TiwApiSe
 
 /** Presses "Start a task" and returns the id the page announces. */
 async function startTask(page: Page): Promise<string> {
-  await page.getByRole("button", { name: "Start a task" }).click();
   const notice = page.locator("#notice");
-  await expect.poll(() => notice.textContent(), { timeout: waitMs }).toMatch(/^Started task [a-z0-9]{20} /);
+  const before = await notice.textContent();
+  await page.getByRole("button", { name: "Start a task" }).click();
+  await expect.poll(async () => ((await notice.textContent()) === before ? "" : await notice.textContent()), { timeout: waitMs }).toMatch(/^Started task [a-z0-9]{20} /);
   const taskId = /Started task ([a-z0-9]{20})/.exec((await notice.textContent()) ?? "")?.[1];
   if (!taskId) throw new Error("no task id announced");
   return taskId;
@@ -220,6 +221,7 @@ describe("the dashboard in Chromium", () => {
       ["unknown-fields", "HTTP 200"],
     ]);
     await burst.locator('tr[data-fault="bad-sign"]').first().getByRole("button", { name: /^Payload/ }).click();
+    await page.getByRole("dialog").waitFor({ timeout: waitMs });
     expect(await page.locator("#payload-verdict").textContent()).toMatch(/^✗ Does not verify with the configured key \(bad_signature\)/);
   });
 
