@@ -474,9 +474,10 @@ function burstCard(burst) {
   const answered = burst.deliveries.filter((delivery) => delivery.passed !== null);
   const failed = answered.filter((delivery) => delivery.passed === false).length;
   const pending = burst.deliveries.length - answered.length;
+  // A restored burst sends nothing more: what was unanswered when its run ended stays so.
   const summary =
     pending > 0
-      ? h("span", { class: "badge" }, [`${pending} of ${burst.deliveries.length} still sending`])
+      ? h("span", { class: "badge" }, [`${pending} of ${burst.deliveries.length} ${burst.restored ? "never answered" : "still sending"}`])
       : failed === 0
         ? h("span", { class: "badge ok" }, [`all ${burst.deliveries.length} answered as expected`])
         : h("span", { class: "badge bad" }, [`${failed} of ${burst.deliveries.length} not as expected`]);
@@ -500,7 +501,7 @@ function burstCard(burst) {
             const answer = !last ? "…" : last.status === null ? (last.error ?? "no answer") : `HTTP ${last.status} · ${duration(last.durationMs)}`;
             const verdict =
               delivery.passed === null
-                ? h("span", { class: "badge" }, [delivery.status === "pending" ? "sending…" : "no answer"])
+                ? h("span", { class: "badge" }, [delivery.status === "pending" && !burst.restored ? "sending…" : "no answer"])
                 : delivery.passed
                   ? h("span", { class: "badge ok" }, ["✓ as expected"])
                   : h("span", { class: "badge bad" }, [delivery.expected === "rejected" ? "✗ forgery accepted" : "✗ refused a valid callback"]);
