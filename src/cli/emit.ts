@@ -113,7 +113,8 @@ export const emitCommand = defineCommand({
             scenario: scenario as Scenario,
             count: intValue("count", values.count, { min: 0, max: 10_000_000 }) ?? 10,
             seed,
-            callbackKey: key,
+            // Unsigned: the deliverer signs every send with a fresh ExpireTime, so a signature made now would be
+            // computed, journaled and then replaced for nothing.
             sdkAppId: intValue("sdk-app-id", values["sdk-app-id"], { min: 1, max: 4294967295 }),
             now: intValue("now", values.now, { min: 0 }),
             expireWindowSeconds: settings.expireWindowSeconds,
