@@ -88,6 +88,33 @@ describe("openJournal", () => {
     journal.close();
   });
 
+  it("applies outcomes a writer never read back, in order, once, from another connection", async () => {
+    const path = freshPath();
+    const writer = openJournal(path);
+    // More outcomes than one fold block holds, with the same event's deliveries in different blocks.
+    const ids = Array.from({ length: 12_000 }, (_, i) => `n${i}`);
+    writer.addEvents(ids.map((id) => event(id)));
+    const answered = (id: string, at: number, statusCode: number) => ({ eventId: id, attempt: 1, at, statusCode, latencyMs: 1 });
+    writer.setOutcome("n0", { status: "failed", attempts: 1, at: 1, last: answered("n0", 1, 500) });
+    for (const id of ids.slice(1)) writer.setOutcome(id, { status: "delivered", attempts: 1, at: 2, last: answered(id, 2, 200) });
+    writer.setOutcome("n0", { status: "delivered", attempts: 1, at: 3, last: answered("n0", 3, 200) });
+    await writer.flush();
+
+    const reader = openJournal(path);
+    expect(reader.countByStatus()).toMatchObject({ pending: 0, delivered: 12_000, failed: 0 });
+    expect(reader.getEvent("n0")).toMatchObject({ status: "delivered", attempts: 2, lastStatusCode: 200, updatedAt: 3 });
+    expect(reader.listAttempts("n0").map(({ at, statusCode }) => [at, statusCode])).toEqual([
+      [1, 500],
+      [3, 200],
+    ]);
+    writer.close();
+    reader.close();
+    const reopened = openJournal(path);
+    expect(reopened.getEvent("n0")).toMatchObject({ attempts: 2 });
+    expect(reopened.getEvent("n11999")).toMatchObject({ status: "delivered", attempts: 1 });
+    reopened.close();
+  });
+
   it("keeps the first record of an id and creates the journal's directory", async () => {
     const path = join(dir, "nested", "deeper", "journal.db");
     const journal = openJournal(path);

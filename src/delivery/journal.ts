@@ -80,6 +80,8 @@ export interface EventFilter {
  * The durable record of every event and every attempt, in SQLite (WAL mode). Writes are queued
  * and committed together on the next turn of the event loop (group commit), so journaling costs
  * one transaction per turn rather than one per write. A committed write survives a killed process.
+ * Outcomes are appended while sending and applied to their events by the next read (of any
+ * connection), so a large run's reader, such as `log` or `--resume`, pays that once.
  */
 export interface Journal {
   readonly path: string;
@@ -136,6 +138,21 @@ const schema = `
     response_snippet TEXT
   );
   CREATE INDEX IF NOT EXISTS attempts_event_id ON attempts (event_id);
+  -- Outcomes are appended here while a run sends: appending a short row costs a third of updating
+  -- the event's wide row. They are folded into their events before any read of events or attempts.
+  CREATE TABLE IF NOT EXISTS outcomes (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    attempt INTEGER,
+    attempt_at INTEGER,
+    status_code INTEGER,
+    latency_ms REAL,
+    error TEXT,
+    response_snippet TEXT
+  );
   -- The attempt that ended a delivery lives in its event's row (one write per event instead of
   -- two); when a resend ends with a new one, the previous one moves to the attempts table.
   CREATE TRIGGER IF NOT EXISTS events_keep_replaced_attempt BEFORE UPDATE OF last_attempt_at ON events
@@ -150,6 +167,8 @@ type Row = Record<string, SQLOutputValue>;
 
 /** Rows per multi-row INSERT of `addEvents`: 11 columns x 100 stays far below SQLite's parameter limit. */
 const eventBlock = 100;
+/** Outcomes folded into their events per transaction. */
+const outcomeBlock = 5000;
 
 /**
  * Opens (and creates when missing) a journal at `path`, or an in-memory one for `":memory:"`.
@@ -182,6 +201,15 @@ export function openJournal(path: string): Journal {
     UPDATE events SET status = ?, attempts = attempts + ?, updated_at = ?, last_attempt = ?, last_attempt_at = ?, last_status_code = ?,
       last_latency_ms = ?, last_error = ?, last_response_snippet = ? WHERE id = ?`);
   const updateStatus = db.prepare("UPDATE events SET status = ?, attempts = attempts + ?, updated_at = ? WHERE id = ?");
+  const insertOutcome = db.prepare(`
+    INSERT INTO outcomes (event_id, status, attempts, at, attempt, attempt_at, status_code, latency_ms, error, response_snippet)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const anyOutcome = db.prepare("SELECT 1 FROM outcomes LIMIT 1");
+  // In the order of `updateOutcome`'s parameters, then the row's own id.
+  const selectOutcomes = db.prepare(`
+    SELECT status, attempts, at, attempt, attempt_at, status_code, latency_ms, error, response_snippet, event_id, id
+    FROM outcomes ORDER BY id LIMIT ${outcomeBlock}`);
+  const deleteOutcomes = db.prepare("DELETE FROM outcomes WHERE id <= ?");
   const selectEvent = db.prepare("SELECT * FROM events WHERE id = ?");
   const eventExists = db.prepare("SELECT 1 FROM events WHERE id = ?");
   const selectAttempts = db.prepare(`
@@ -247,6 +275,25 @@ export function openJournal(path: string): Journal {
     settled.forEach((waiter) => waiter.resolve());
   }
 
+  /** Commits the queue, then applies the appended outcomes to their events, in the order they were recorded. */
+  function foldOutcomes(): void {
+    commitQueue();
+    // Block by block: each transaction holds the write lock, which a running `emit` waits for, only briefly.
+    while (anyOutcome.get() !== undefined) {
+      transaction(() => {
+        let lastId: SQLInputValue = 0;
+        for (const row of selectOutcomes.all()) {
+          const { id, ...outcome } = row;
+          lastId = id ?? 0;
+          // Without an attempt, the delivery was stopped between attempts: the last one recorded stays.
+          if (outcome.attempt_at === null) updateStatus.run(outcome.status ?? null, outcome.attempts ?? null, outcome.at ?? null, outcome.event_id ?? null);
+          else updateOutcome.run(...(Object.values(outcome) as SQLInputValue[]));
+        }
+        deleteOutcomes.run(lastId);
+      });
+    }
+  }
+
   function enqueue(write: () => void): void {
     queue.push(write);
     if (scheduled) return;
@@ -290,19 +337,18 @@ export function openJournal(path: string): Journal {
     },
     setOutcome(eventId, outcome) {
       const { status, attempts, at, last } = outcome;
-      if (!last) return enqueue(() => updateStatus.run(status, attempts, at, eventId));
       enqueue(() =>
-        updateOutcome.run(
+        insertOutcome.run(
+          eventId,
           status,
           attempts,
           at,
-          last.attempt,
-          last.at,
-          last.statusCode ?? null,
-          last.latencyMs,
-          last.error ?? null,
-          last.responseSnippet ?? null,
-          eventId,
+          last?.attempt ?? null,
+          last?.at ?? null,
+          last?.statusCode ?? null,
+          last?.latencyMs ?? null,
+          last?.error ?? null,
+          last?.responseSnippet ?? null,
         ),
       );
     },
@@ -317,12 +363,12 @@ export function openJournal(path: string): Journal {
       });
     },
     getEvent(eventId) {
-      commitQueue();
+      foldOutcomes();
       const row = selectEvent.get(eventId);
       return row ? toEvent(row) : undefined;
     },
     listEvents(filter = {}) {
-      commitQueue();
+      foldOutcomes();
       const conditions: string[] = [];
       const params: SQLInputValue[] = [];
       if (filter.status !== undefined) {
@@ -346,11 +392,11 @@ export function openJournal(path: string): Journal {
       return db.prepare(sql).all(...params).map(toEvent);
     },
     listAttempts(eventId) {
-      commitQueue();
+      foldOutcomes();
       return selectAttempts.all(eventId, eventId).map(toAttempt);
     },
     countByStatus() {
-      commitQueue();
+      foldOutcomes();
       const counts = Object.fromEntries(eventStatuses.map((status) => [status, 0])) as Record<EventStatus, number>;
       for (const row of countStatuses.all()) counts[row.status as EventStatus] = Number(row.count);
       return counts;
