@@ -1,5 +1,6 @@
 import { createDeliverer, type CallbackTarget, type Deliverer, type Journal } from "../delivery/index.js";
 import type { CallbackSender } from "./callback-sender.js";
+import { kitAttempt } from "./kit-attempt.js";
 import type { KitAttempt } from "./types.js";
 
 export interface DeliverySenderOptions {
@@ -45,12 +46,7 @@ export function createDeliverySender(options: DeliverySenderOptions = {}): Callb
         ...(options.retries !== undefined ? { retries: options.retries } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         onAttempt(record) {
-          attemptListeners.get(record.eventId)?.({
-            at: record.at,
-            status: record.statusCode ?? null,
-            error: record.error ?? (record.statusCode === 200 ? null : `HTTP ${record.statusCode}`),
-            durationMs: record.latencyMs,
-          });
+          attemptListeners.get(record.eventId)?.(kitAttempt(record));
         },
       });
       byKey.set(keyId, deliverer);

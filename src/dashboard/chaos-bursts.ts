@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { FetchHandler } from "../adapters/node.js";
+import { kitAttempt } from "../cloud-api/kit-attempt.js";
 import { KitControlError } from "../cloud-api/kit-control-error.js";
-import type { KitAttempt, KitChaosBurst, KitChaosDelivery, KitChaosRequest, KitFault } from "../cloud-api/types.js";
+import type { KitChaosBurst, KitChaosDelivery, KitChaosRequest, KitFault } from "../cloud-api/types.js";
 import { createDeliverer, faults, isForged, type AttemptRecord, type Deliverer, type Fault, type Journal } from "../delivery/index.js";
 import { signatureFaults } from "../delivery/faults.js";
 import { generate } from "../generate/generate.js";
@@ -209,16 +210,6 @@ export function passedOf(delivery: Pick<KitChaosDelivery, "fault" | "status" | "
   const status = delivery.attempts.at(-1)?.status ?? null;
   if (status === null) return false;
   return isForged(delivery.fault) ? status >= 400 && status < 500 : status === 200;
-}
-
-/** An engine attempt as the control surface shows it, as the stand-in's own deliveries do. */
-export function kitAttempt(record: AttemptRecord): KitAttempt {
-  return {
-    at: record.at,
-    status: record.statusCode ?? null,
-    error: record.error ?? (record.statusCode === 200 ? null : `HTTP ${record.statusCode}`),
-    durationMs: record.latencyMs,
-  };
 }
 
 function variantRandom(variant: number): () => number {

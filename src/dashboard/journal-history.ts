@@ -1,7 +1,8 @@
+import { kitAttempt } from "../cloud-api/kit-attempt.js";
 import type { KitChaosBurst, KitChaosDelivery, KitDelivery } from "../cloud-api/types.js";
 import { isForged, type Fault, type Journal, type JournalEvent } from "../delivery/index.js";
 import type { WhiteboardPushEvent } from "../events.js";
-import { burstSourcePrefix, kitAttempt, passedOf } from "./chaos-bursts.js";
+import { burstSourcePrefix, passedOf } from "./chaos-bursts.js";
 import type { SignedPayloads } from "./signed-payloads.js";
 
 /** The journal `source` of the stand-in's own callbacks, as `createDeliverySender` records them. */
