@@ -5,7 +5,7 @@ import { createRandom } from "../generate/random.js";
 import { validateEvent } from "../spec/validation.js";
 import type { WhiteboardPushEvent } from "../events.js";
 import { chaosKinds, defaultMaxDelayMs, parseChaos, planDeliveries, type ChaosRates, type PlannedDelivery } from "../delivery/chaos.js";
-import { checkTargetUrl, createDeliverer, defaultTimeoutMs, type DeliveryOutcome } from "../delivery/deliverer.js";
+import { checkTargetUrl, createDeliverer, defaultTimeoutMs, describeError, type DeliveryOutcome } from "../delivery/deliverer.js";
 import { forgedFaults } from "../delivery/faults.js";
 import { defaultConcurrency, dispatch } from "../delivery/dispatch.js";
 import { openJournal, type Journal, type JournalEvent } from "../delivery/journal.js";
@@ -235,13 +235,8 @@ export async function checkReachable(target: string, timeoutMs: number): Promise
       resolve();
     });
     socket.once("timeout", () => fail(`no connection within ${timeoutMs} ms`));
-    socket.once("error", (error: NodeJS.ErrnoException) => fail(reachError(error)));
+    socket.once("error", (error) => fail(describeError(error)));
   });
-}
-
-function reachError(error: NodeJS.ErrnoException): string {
-  const reasons: Record<string, string> = { ECONNREFUSED: "connection refused", ENOTFOUND: "host not found", EAI_AGAIN: "host name lookup failed" };
-  return error.code ? `${reasons[error.code] ?? error.message} (${error.code})` : error.message;
 }
 
 /** Callback bodies from a file or stdin; each must be a body the spec accepts. */

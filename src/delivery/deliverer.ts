@@ -7,6 +7,7 @@ import { faultyBody, isForged, type Fault } from "./faults.js";
 import { createHttpPoster, HttpTimeoutError } from "./http-poster.js";
 import type { AttemptRecord, EventStatus, Journal } from "./journal.js";
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from "./retry-policy.js";
+import { untilSettledOrAborted } from "./until-settled-or-aborted.js";
 
 /** An http(s) callback URL, or an in-process fetch handler (tests, the TIW API stand-in). */
 export type CallbackTarget = string | ((request: Request) => Promise<Response>);
@@ -158,17 +159,10 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
 
   /** Waits `ms`, or less when `signal` aborts; false when it did. */
   async function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-    if (!signal) return sleep(ms).then(() => true);
-    if (signal.aborted) return false;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      signal.addEventListener("abort", done);
-      sleep(ms).then(done, done);
-    });
-    return !signal.aborted;
+    // Checked first: an aborted delivery must not start a timer that keeps the process alive.
+    if (signal?.aborted) return false;
+    await untilSettledOrAborted(sleep(ms), signal);
+    return !signal?.aborted;
   }
 
   return {
@@ -285,7 +279,8 @@ async function snippetOf(response: Response): Promise<string | undefined> {
   return text.slice(0, snippetLength) || undefined;
 }
 
-function describeError(error: unknown): string {
+/** One line for a failed exchange or connection: a timeout, or a readable reason with its error code. */
+export function describeError(error: unknown): string {
   if (error instanceof HttpTimeoutError) return error.message;
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
   const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? (error as NodeJS.ErrnoException | undefined)?.code;

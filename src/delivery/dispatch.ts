@@ -1,6 +1,7 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { PlannedDelivery } from "./chaos.js";
 import type { Deliverer, DeliveryOutcome } from "./deliverer.js";
+import { untilSettledOrAborted } from "./until-settled-or-aborted.js";
 
 export interface DispatchOptions {
   deliverer: Deliverer;
@@ -45,19 +46,7 @@ export async function dispatch(
   let failure: { error: unknown } | undefined;
   let nextStart = now();
   let taken = 0;
-  /** Waits for `promise`, or less when `signal` aborts, leaving no listener behind. */
-  const abortable = (promise: Promise<unknown>): Promise<void> => {
-    if (!signal) return promise.then(() => {});
-    if (signal.aborted) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      signal.addEventListener("abort", done);
-      promise.then(done, done);
-    });
-  };
+  const abortable = (promise: Promise<unknown>) => untilSettledOrAborted(promise, signal);
 
   const send = async (planned: PlannedDelivery, previous: Promise<void> | undefined) => {
     await previous;
