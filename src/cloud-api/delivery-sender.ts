@@ -3,6 +3,9 @@ import type { CallbackSender } from "./callback-sender.js";
 import { kitAttempt } from "./kit-attempt.js";
 import type { KitAttempt } from "./types.js";
 
+/** The journal `source` of the stand-in's own callbacks, so a restarted stand-in can find them. */
+export const standInSource = "serve";
+
 export interface DeliverySenderOptions {
   /** Records every callback and attempt, so nothing is lost and `tiw-push-kit log` can list them. */
   journal?: Journal;
@@ -58,7 +61,7 @@ export function createDeliverySender(options: DeliverySenderOptions = {}): Callb
     async send(event, route) {
       const deliverer = delivererFor(route.target, route.callbackKey);
       attemptListeners.set(route.eventId, route.onAttempt);
-      const delivery = deliverer.deliver(event, { eventId: route.eventId, source: "serve", signal: closing.signal });
+      const delivery = deliverer.deliver(event, { eventId: route.eventId, source: standInSource, signal: closing.signal });
       inFlight.add(delivery);
       try {
         return (await delivery).status === "delivered";

@@ -1,12 +1,10 @@
+import { standInSource } from "../cloud-api/delivery-sender.js";
 import { kitAttempt } from "../cloud-api/kit-attempt.js";
 import type { KitChaosBurst, KitChaosDelivery, KitDelivery } from "../cloud-api/types.js";
 import { isForged, type Fault, type Journal, type JournalEvent } from "../delivery/index.js";
 import type { WhiteboardPushEvent } from "../events.js";
 import { burstSourcePrefix, passedOf } from "./chaos-bursts.js";
 import type { SignedPayloads } from "./signed-payloads.js";
-
-/** The journal `source` of the stand-in's own callbacks, as `createDeliverySender` records them. */
-export const standInSource = "serve";
 
 /** The newest journal events read back at start; older ones stay in the journal (`tiw-push-kit log`). */
 export const maxHistoryEvents = 4000;
