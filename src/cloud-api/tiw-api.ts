@@ -12,7 +12,7 @@ import { actionHandlers, checkCallbackUrl, type ActionContext, type CallbackSett
 import type { CallbackSender } from "./callback-sender.js";
 import { createClock, type Clock } from "./clock.js";
 import { createControlSurface, kitPrefix } from "./control-surface.js";
-import { createDeliveries } from "./deliveries.js";
+import { createDeliveries, type CallbackRouteSettings } from "./deliveries.js";
 import { createDeliverySender } from "./delivery-sender.js";
 import { envelope, errorEnvelope } from "./envelope.js";
 import { KitControlError } from "./kit-control-error.js";
@@ -157,6 +157,11 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
   // The engine reads the time twice per attempt (its `at`, then to sign): one reading, so payloads are exact.
   const sendNow = perRunReading(() => clock.now(), () => clock.advancedMs);
   const settings: CallbackSettings = { callback: options.callback ?? "", callbackKey: options.callbackKey ?? "" };
+  const callbackRoute = (): CallbackRouteSettings => ({
+    url: settings.callback,
+    callbackKey: settings.callbackKey,
+    ...(options.callbackHandler ? { handler: options.callbackHandler } : {}),
+  });
   const payloads = createSignedPayloads({ sdkAppId, expireWindowSeconds, callbackKey: () => settings.callbackKey });
   const history = options.journal ? openTaskHistory(options.journal.path) : undefined;
   // Earlier runs, from the journal file, by id and newest first.
@@ -175,7 +180,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
     });
   const deliveries = createDeliveries({
     sender,
-    settings: () => ({ url: settings.callback, callbackKey: settings.callbackKey, ...(options.callbackHandler ? { handler: options.callbackHandler } : {}) }),
+    settings: callbackRoute,
     changed: (delivery) => {
       // Its first change comes as it is created, with the route it is sent on: remember that key.
       if (delivery.status === "pending" && delivery.attempts.length === 0) payloads.remember(delivery.id, { callbackKey: settings.callbackKey });
@@ -196,7 +201,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
   const chaos = createChaosBursts({
     sdkAppId,
     expireWindowSeconds,
-    route: () => ({ url: settings.callback, callbackKey: settings.callbackKey, ...(options.callbackHandler ? { handler: options.callbackHandler } : {}) }),
+    route: callbackRoute,
     now: sendNow,
     ...(options.journal ? { journal: options.journal } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),

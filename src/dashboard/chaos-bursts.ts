@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { FetchHandler } from "../adapters/node.js";
+import type { CallbackRouteSettings } from "../cloud-api/deliveries.js";
 import { kitAttempt } from "../cloud-api/kit-attempt.js";
 import { KitControlError } from "../cloud-api/kit-control-error.js";
 import type { KitChaosBurst, KitChaosDelivery, KitChaosRequest, KitFault } from "../cloud-api/types.js";
@@ -12,18 +12,11 @@ import type { SignedPayloads } from "./signed-payloads.js";
 const sameFaults: [KitFault] extends [Fault] ? ([Fault] extends [KitFault] ? true : never) : never = true;
 void sameFaults;
 
-/** Where the callbacks of a burst go: the stand-in's current settings. */
-export interface BurstRoute {
-  url: string;
-  callbackKey: string;
-  handler?: FetchHandler;
-}
-
 export interface ChaosBurstsOptions {
   sdkAppId: number;
   expireWindowSeconds: number;
   /** The current callback URL and key (and in-process receiver, if any). */
-  route(): BurstRoute;
+  route(): CallbackRouteSettings;
   /** Virtual Unix milliseconds, read once per synchronous run (see `perRunReading`). */
   now(): number;
   journal?: Journal;
@@ -101,7 +94,7 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
     return snapshot(burst);
   }
 
-  async function deliver(burst: KitChaosBurst, route: BurstRoute): Promise<void> {
+  async function deliver(burst: KitChaosBurst, route: CallbackRouteSettings): Promise<void> {
     const byId = new Map(burst.deliveries.map((delivery) => [delivery.id, delivery]));
     const onAttempt = (record: AttemptRecord) => {
       const delivery = byId.get(record.eventId);
