@@ -174,7 +174,7 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
       const burstId = deliveryId.slice(0, deliveryId.lastIndexOf("."));
       const burst = bursts.get(burstId) ?? restoredById.get(burstId);
       const delivery = burst?.deliveries.find((candidate) => candidate.id === deliveryId);
-      return delivery && { ...delivery, attempts: delivery.attempts.map((attempt) => ({ ...attempt })) };
+      return delivery && copyDelivery(delivery);
     },
     settled,
     async close() {
@@ -210,5 +210,9 @@ function variantRandom(variant: number): () => number {
 }
 
 function snapshot(burst: KitChaosBurst): KitChaosBurst {
-  return { ...burst, faults: [...burst.faults], deliveries: burst.deliveries.map((delivery) => ({ ...delivery, attempts: delivery.attempts.map((attempt) => ({ ...attempt })) })) };
+  return { ...burst, faults: [...burst.faults], deliveries: burst.deliveries.map(copyDelivery) };
+}
+
+function copyDelivery(delivery: KitChaosDelivery): KitChaosDelivery {
+  return { ...delivery, attempts: delivery.attempts.map((attempt) => ({ ...attempt })) };
 }
