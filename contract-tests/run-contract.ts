@@ -1,5 +1,6 @@
 import type { FetchHandler } from "../src/adapters/node.js";
 import type { WhiteboardPushStartedEvent } from "../src/events.js";
+import { isHttpUrl } from "../src/delivery/is-http-url.js";
 import { CheckFailure, CheckSkipped, levels, type Check, type CheckResult, type Level, type Prerequisite } from "./check.js";
 import { checks } from "./checks.js";
 import { describeReceived } from "./evidence.js";
@@ -78,8 +79,6 @@ const missing: Record<Prerequisite, string> = {
   inspect: "needs a way to read the receiver's state (--inspect-url, or the inspect option)",
   hardened: "opt-in for receivers that confirm tasks with DescribeWhiteboardPush (--hardened, or hardened: true)",
 };
-
-const isHttpUrl = (value: string) => URL.canParse(value) && ["http:", "https:"].includes(new URL(value).protocol);
 
 function invalid(message: string): never {
   throw new RangeError(`tiw-push-kit: ${message}`);

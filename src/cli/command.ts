@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { isHttpUrl } from "../delivery/is-http-url.js";
 
 /** Where a command writes; the CLI entry passes process streams, tests pass collectors. */
 export interface Output {
@@ -150,6 +151,12 @@ export function intValue(name: string, raw: string | undefined, range: { min?: n
   if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
     throw new UsageError(`--${name} must be a whole number in [${min}, ${max}], got '${raw}'`);
   }
+  return value;
+}
+
+/** A URL flag checked to be an absolute http(s) URL. */
+export function httpUrlValue(name: string, value: string): string {
+  if (!isHttpUrl(value)) throw new UsageError(`--${name} must be an http(s) URL, got '${value}'`);
   return value;
 }
 

@@ -5,14 +5,14 @@ import { createRandom } from "../generate/random.js";
 import { validateEvent } from "../spec/validation.js";
 import type { WhiteboardPushEvent } from "../events.js";
 import { chaosKinds, defaultMaxDelayMs, parseChaos, planDeliveries, type ChaosRates, type PlannedDelivery } from "../delivery/chaos.js";
-import { checkTargetUrl, createDeliverer, defaultTimeoutMs, describeError, type DeliveryOutcome } from "../delivery/deliverer.js";
+import { createDeliverer, defaultTimeoutMs, describeError, type DeliveryOutcome } from "../delivery/deliverer.js";
 import { forgedFaults } from "../delivery/faults.js";
 import { defaultConcurrency, dispatch } from "../delivery/dispatch.js";
 import { openJournal, type Journal, type JournalEvent } from "../delivery/journal.js";
 import { plannedFromJournal, recordPlan } from "../delivery/record-plan.js";
 import { defaultRetryPolicy } from "../delivery/retry-policy.js";
 import { createSummary, summaryPassed, type DeliverySummary } from "../delivery/summary.js";
-import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, sdkAppIdOption, UsageError, write, type Io, type Values } from "./command.js";
+import { callbackKeyOption, defineCommand, httpUrlValue, intValue, jsonOption, requireValue, sdkAppIdOption, UsageError, write, type Io, type Values } from "./command.js";
 import { readSource, splitRecords } from "./input.js";
 import { createProgress } from "./progress.js";
 
@@ -99,7 +99,7 @@ export const emitCommand = defineCommand({
     }
 
     const target = requireValue("target", values.target, "the callback URL of your receiver, e.g. http://127.0.0.1:4020/callback");
-    targetUrl(target);
+    httpUrlValue("target", target);
     const chaos = chaosFlag(values.chaos);
     if (key === undefined && (chaos["bad-sign"] || chaos.expired)) throw new UsageError("--chaos bad-sign and expired need --key (or TIW_CALLBACK_KEY)");
     if (values["keep-sign"] && values.from === undefined) throw new UsageError("--keep-sign applies to bodies given with --from");
@@ -181,14 +181,6 @@ export function chaosFlag(text: string | undefined): ChaosRates {
   }
 }
 
-function targetUrl(target: string): void {
-  try {
-    checkTargetUrl(target);
-  } catch (error) {
-    throw new UsageError(`--${(error as Error).message.replace(/^tiw-push-kit: /, "")}`);
-  }
-}
-
 /** Opens the journal `log`, `resend` and `--resume` read; a missing one is a usage error, not an empty journal. */
 export function openExistingJournal(path: string): Journal {
   if (path !== ":memory:" && !existsSync(path)) throw new UsageError(`no journal at ${path}: run emit first, or pass --journal PATH`);
@@ -197,10 +189,7 @@ export function openExistingJournal(path: string): Journal {
 
 /** Where journaled events are re-sent: `--target`, else the one URL they were sent to. */
 export function targetOf(events: readonly JournalEvent[], flag: string | undefined): string {
-  if (flag !== undefined) {
-    targetUrl(flag);
-    return flag;
-  }
+  if (flag !== undefined) return httpUrlValue("target", flag);
   const targets = [...new Set(events.map((event) => event.target))];
   const [only] = targets;
   if (targets.length !== 1 || only === undefined || only === "in-process") {

@@ -6,7 +6,7 @@ import { toJUnit } from "../../contract-tests/junit.js";
 import { budgetsBeforeGivingUp } from "../../contract-tests/session.js";
 import { defaultBudgetMs, planChecks, runContract, UnreachableTargetError, type ContractOptions } from "../../contract-tests/run-contract.js";
 import type { WhiteboardPushStartedEvent } from "../events.js";
-import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, sdkAppIdOption, UsageError, write, type Io } from "./command.js";
+import { callbackKeyOption, defineCommand, httpUrlValue, intValue, jsonOption, requireValue, sdkAppIdOption, UsageError, write, type Io } from "./command.js";
 
 const nameWidth = Math.max(...checks.map((check) => check.name.length)) + 2;
 
@@ -17,16 +17,6 @@ function listing(): string {
       return `${check.name.padEnd(nameWidth)}${check.description} [${tags}]\n`;
     })
     .join("");
-}
-
-function httpUrl(name: string, value: string): string {
-  try {
-    const url = new URL(value);
-    if (url.protocol === "http:" || url.protocol === "https:") return value;
-  } catch {
-    // Reported below, with the flag's name.
-  }
-  throw new UsageError(`--${name} must be an http(s) URL, got '${value}'`);
 }
 
 /** POSTs each task's Started to the URL, so the TIW API stand-in that a hardened receiver asks knows the task. */
@@ -82,7 +72,7 @@ export const verifyCommand = defineCommand({
       await write(io.stdout, values.json ? JSON.stringify(rows) + "\n" : listing());
       return 0;
     }
-    const target = httpUrl("target", requireValue("target", values.target, "your receiver's callback URL"));
+    const target = httpUrlValue("target", requireValue("target", values.target, "your receiver's callback URL"));
     const callbackKey = requireValue("key", values.key, "the callback key (or set TIW_CALLBACK_KEY)");
     const sdkAppId = intValue("sdk-app-id", requireValue("sdk-app-id", values["sdk-app-id"], "your receiver's SdkAppId"), { min: 1 });
     if (sdkAppId === undefined) return 2;
@@ -94,7 +84,7 @@ export const verifyCommand = defineCommand({
     const inspectUrl = values["inspect-url"];
     if (inspectUrl !== undefined && !inspectUrl.includes("{TaskId}")) throw new UsageError(`--inspect-url must contain {TaskId}, got '${inspectUrl}'`);
     const timeoutMs = intValue("timeout-ms", values["timeout-ms"], { min: 1, max: 600_000 }) ?? defaultBudgetMs;
-    const announceUrl = values["announce-url"] === undefined ? undefined : httpUrl("announce-url", values["announce-url"]);
+    const announceUrl = values["announce-url"] === undefined ? undefined : httpUrlValue("announce-url", values["announce-url"]);
 
     const options: ContractOptions = {
       target,

@@ -5,6 +5,7 @@ import { defaultExpireWindowSeconds } from "../generate/generate.js";
 import { sign } from "../signing/signing.js";
 import { faultyBody, isForged, type Fault } from "./faults.js";
 import { createHttpPoster, HttpTimeoutError } from "./http-poster.js";
+import { isHttpUrl } from "./is-http-url.js";
 import type { AttemptRecord, EventStatus, Journal } from "./journal.js";
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from "./retry-policy.js";
 import { untilSettledOrAborted } from "./until-settled-or-aborted.js";
@@ -243,15 +244,7 @@ function statusOf(last: AttemptRecord, forged: boolean, stopped: boolean): Event
 
 /** Throws a one-line `RangeError` unless `target` is an absolute http(s) URL. */
 export function checkTargetUrl(target: string): void {
-  let url: URL;
-  try {
-    url = new URL(target);
-  } catch {
-    throw new RangeError(`tiw-push-kit: target must be an http(s) URL, got '${target}'`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new RangeError(`tiw-push-kit: target must be an http(s) URL, got '${target}'`);
-  }
+  if (!isHttpUrl(target)) throw new RangeError(`tiw-push-kit: target must be an http(s) URL, got '${target}'`);
 }
 
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
