@@ -28,10 +28,11 @@ export interface Traffic {
 export function startTraffic(api: TiwApi, options: TrafficOptions): Traffic {
   const counts = { started: 0, stopped: 0, failed: 0 };
   const timers = new Set<NodeJS.Timeout>();
+  const report = (error: unknown) => options.onError(error instanceof Error ? error.message : String(error));
   const later = (ms: number, run: () => Promise<void>) => {
     const timer = setTimeout(() => {
       timers.delete(timer);
-      run().catch((error: unknown) => options.onError(error instanceof Error ? error.message : String(error)));
+      run().catch(report);
     }, ms);
     timers.add(timer);
   };
@@ -73,8 +74,8 @@ export function startTraffic(api: TiwApi, options: TrafficOptions): Traffic {
     });
   }
 
-  const ticker = setInterval(() => startTask().catch((error: unknown) => options.onError(error instanceof Error ? error.message : String(error))), options.everyMs);
-  void startTask().catch((error: unknown) => options.onError(String(error)));
+  const ticker = setInterval(() => startTask().catch(report), options.everyMs);
+  void startTask().catch(report);
   return {
     counts,
     stop() {
