@@ -14,7 +14,7 @@ export interface SignedRequest {
 }
 
 /** Tencent rejects a request whose `X-TC-Timestamp` is more than 5 minutes from its clock. */
-export const maxClockSkewSeconds = 300;
+const maxClockSkewSeconds = 300;
 
 const authorizationPattern =
   /^TC3-HMAC-SHA256 Credential=([^/\s]+)\/(\d{4}-\d{2}-\d{2})\/([^/\s]+)\/tc3_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;

@@ -41,8 +41,8 @@ export interface ChaosBursts {
   close(): Promise<void>;
 }
 
-export const defaultBurstCount = 10;
-export const maxBurstCount = 50;
+const defaultBurstCount = 10;
+const maxBurstCount = 50;
 /** The journal `source` of a burst's callbacks, so a restarted stand-in can find them. */
 export const burstSourcePrefix = "serve:chaos:";
 

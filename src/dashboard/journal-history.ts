@@ -7,7 +7,7 @@ import { burstSourcePrefix, passedOf } from "./chaos-bursts.js";
 import type { SignedPayloads } from "./signed-payloads.js";
 
 /** The newest journal events read back at start; older ones stay in the journal (`tiw-push-kit log`). */
-export const maxHistoryEvents = 4000;
+const maxHistoryEvents = 4000;
 
 export interface JournalHistory {
   /** The stand-in's deliveries of earlier runs, newest first. */

@@ -15,13 +15,13 @@ export interface TaskHistory {
 }
 
 /** Tasks kept across runs; older ones are dropped when the history is opened. */
-export const maxHistoryTasks = 2000;
+const maxHistoryTasks = 2000;
 /**
  * How long task views wait to be written together. A busy stand-in changes hundreds of tasks a
  * second, each several times: one transaction per batch keeps the history off its hot path. What a
  * kill loses is the last fraction of a second of views, never a callback (those are the journal's).
  */
-export const writeEveryMs = 200;
+const writeEveryMs = 200;
 
 const schema = `
   CREATE TABLE IF NOT EXISTS kit_tasks (
