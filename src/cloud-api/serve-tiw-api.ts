@@ -1,5 +1,5 @@
 import { serve } from "../adapters/node.js";
-import { withDashboard } from "../dashboard/dashboard-handler.js";
+import { dashboardPath, withDashboard } from "../dashboard/dashboard-handler.js";
 import { openJournal, type Journal } from "../delivery/index.js";
 import { createTiwApi, type TiwApi, type TiwApiOptions } from "./tiw-api.js";
 
@@ -54,7 +54,7 @@ export async function serveTiwApi(options: TiwApiServerOptions = {}): Promise<Ti
   return {
     url: server.url,
     port: server.port,
-    dashboardUrl: dashboard ? `${server.url}/ui/` : undefined,
+    dashboardUrl: dashboard ? `${server.url}${dashboardPath}` : undefined,
     api,
     async close() {
       await server.close();

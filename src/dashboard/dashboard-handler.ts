@@ -6,6 +6,7 @@ import { packageRoot } from "../spec/package-root.js";
 
 /** Where the dashboard lives; `/ui` redirects here. */
 export const dashboardPath = "/ui/";
+const dashboardPathWithoutSlash = dashboardPath.slice(0, -1);
 
 const assetTypes: Record<string, string> = {
   "index.html": "text/html; charset=utf-8",
@@ -59,7 +60,7 @@ export function createDashboardHandler(): FetchHandler {
 
   return async (request) => {
     const { pathname } = new URL(request.url);
-    if (pathname === dashboardPath.slice(0, -1)) return new Response(null, { status: 308, headers: { location: dashboardPath } });
+    if (pathname === dashboardPathWithoutSlash) return new Response(null, { status: 308, headers: { location: dashboardPath } });
     const name = pathname === dashboardPath ? "index.html" : pathname.slice(dashboardPath.length);
     if (!pathname.startsWith(dashboardPath) || !Object.hasOwn(assetTypes, name)) {
       return Response.json({ error: "not_found", message: `no dashboard file ${pathname}` }, { status: 404 });
@@ -78,6 +79,6 @@ export function createDashboardHandler(): FetchHandler {
 export function withDashboard(handler: FetchHandler, dashboard: FetchHandler = createDashboardHandler()): FetchHandler {
   return (request) => {
     const { pathname } = new URL(request.url);
-    return pathname === "/ui" || pathname.startsWith(dashboardPath) ? dashboard(request) : handler(request);
+    return pathname === dashboardPathWithoutSlash || pathname.startsWith(dashboardPath) ? dashboard(request) : handler(request);
   };
 }
