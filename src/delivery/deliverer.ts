@@ -6,6 +6,7 @@ import { sign } from "../signing/signing.js";
 import { faultyBody, isForged, type Fault } from "./faults.js";
 import { createHttpPoster, HttpTimeoutError } from "./http-poster.js";
 import { isHttpUrl } from "./is-http-url.js";
+import { journalEntry } from "./record-plan.js";
 import type { AttemptRecord, EventStatus, Journal } from "./journal.js";
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from "./retry-policy.js";
 import { untilSettledOrAborted } from "./until-settled-or-aborted.js";
@@ -174,18 +175,8 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       const eventType = event.EventType;
       const forged = isForged(fault);
       if (journal && !(deliverOptions.recorded && deliverOptions.eventId) && !journal.hasEvent(eventId)) {
-        journal.addEvent({
-          id: eventId,
-          taskId,
-          eventType,
-          body: JSON.stringify(event),
-          target: typeof target === "string" ? target : "in-process",
-          signed: signsAtSend(callbackKey !== undefined, { keepSign, fault }),
-          keepSign,
-          ...(fault ? { fault } : {}),
-          ...(deliverOptions.source ? { source: deliverOptions.source } : {}),
-          createdAt: now(),
-        });
+        const context = { target: typeof target === "string" ? target : "in-process", hasKey: callbackKey !== undefined, createdAt: now() };
+        journal.addEvent(journalEntry(eventId, { event, keepSign, fault, source: deliverOptions.source }, context));
         // Recorded before it is sent: a crash from here on leaves it pending, never unknown.
         await journal.flush();
       }
@@ -229,11 +220,6 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       await journal?.flush();
     },
   };
-}
-
-/** Whether the kit computes `Sign` when sending: with a key, unless the body is kept as given (faults always re-sign). */
-export function signsAtSend(hasKey: boolean, delivery: { keepSign?: boolean; fault?: Fault }): boolean {
-  return hasKey && (!delivery.keepSign || delivery.fault !== undefined);
 }
 
 function statusOf(last: AttemptRecord, forged: boolean, stopped: boolean): EventStatus {

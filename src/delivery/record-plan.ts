@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { WhiteboardPushEvent } from "../events.js";
 import type { PlannedDelivery } from "./chaos.js";
-import { signsAtSend } from "./deliverer.js";
+import type { Fault } from "./faults.js";
 import type { Journal, JournalEvent, NewJournalEvent } from "./journal.js";
 
 export interface RecordPlanOptions {
@@ -17,7 +17,7 @@ export interface RecordPlanOptions {
  * transactions that are durable on return: a run killed at any later point can be resumed.
  */
 export function recordPlan(journal: Journal, planned: readonly PlannedDelivery[], options: RecordPlanOptions): PlannedDelivery[] {
-  const createdAt = (options.now ?? Date.now)();
+  const context = { target: options.target, hasKey: options.hasKey, createdAt: (options.now ?? Date.now)() };
   // One random run prefix and a zero-padded counter: unique across runs, and in insertion order,
   // so the journal's indexes grow at their end instead of being rewritten all over.
   const prefix = `evt_${randomUUID().slice(0, 8)}`;
@@ -28,23 +28,37 @@ export function recordPlan(journal: Journal, planned: readonly PlannedDelivery[]
     const entries: NewJournalEvent[] = [];
     for (const [offset, delivery] of planned.slice(start, start + 5000).entries()) {
       const eventId = delivery.eventId ?? `${prefix}_${String(start + offset + 1).padStart(digits, "0")}`;
-      entries.push({
-        id: eventId,
-        taskId: delivery.event.EventData.TaskId,
-        eventType: delivery.event.EventType,
-        body: JSON.stringify(delivery.event),
-        target: options.target,
-        signed: signsAtSend(options.hasKey, delivery),
-        keepSign: delivery.keepSign ?? false,
-        ...(delivery.fault ? { fault: delivery.fault } : {}),
-        ...(delivery.source ? { source: delivery.source } : {}),
-        createdAt,
-      });
+      entries.push(journalEntry(eventId, delivery, context));
       withIds.push({ ...delivery, eventId });
     }
     journal.addEvents(entries);
   }
   return withIds;
+}
+
+/** The journal's record of a delivery before its first attempt; the key itself is never stored. */
+export function journalEntry(
+  id: string,
+  delivery: Pick<PlannedDelivery, "event" | "fault" | "keepSign" | "source">,
+  context: { target: string; hasKey: boolean; createdAt: number },
+): NewJournalEvent {
+  return {
+    id,
+    taskId: delivery.event.EventData.TaskId,
+    eventType: delivery.event.EventType,
+    body: JSON.stringify(delivery.event),
+    target: context.target,
+    signed: signsAtSend(context.hasKey, delivery),
+    keepSign: delivery.keepSign ?? false,
+    ...(delivery.fault ? { fault: delivery.fault } : {}),
+    ...(delivery.source ? { source: delivery.source } : {}),
+    createdAt: context.createdAt,
+  };
+}
+
+/** Whether the kit computes `Sign` when sending: with a key, unless the body is kept as given (faults always re-sign). */
+export function signsAtSend(hasKey: boolean, delivery: { keepSign?: boolean; fault?: Fault }): boolean {
+  return hasKey && (!delivery.keepSign || delivery.fault !== undefined);
 }
 
 /** A journaled event as a planned delivery again, for `resend` and `--resume`. */
