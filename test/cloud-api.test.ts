@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { createReceiver } from "../examples/receiver/receiver.js";
+import { forgetOldest } from "../src/cloud-api/forget-oldest.js";
 import { createTiwApi, type TiwApi, type TiwApiOptions } from "../src/cloud-api/tiw-api.js";
 import { verifyCallback } from "../src/receiver/verify-callback.js";
 import { validateEvent } from "../src/spec/validation.js";
@@ -382,5 +383,27 @@ describe("TIW API stand-in: subscriptions", () => {
     expect(settings).toMatchObject({ callbackKey: "****ey", secretId: "****01", signatureVerification: true, rateLimit: 20 });
     expect(JSON.stringify(settings)).not.toContain(key);
     expect(JSON.stringify(settings)).not.toContain("very-secret");
+  });
+});
+
+describe("forgetOldest (what bounds tasks, deliveries and chaos bursts)", () => {
+  it("deletes the oldest settled entries until at most max remain, and never an unsettled one", () => {
+    const entries = new Map([
+      ["a", "settled"],
+      ["b", "pending"],
+      ["c", "settled"],
+      ["d", "settled"],
+      ["e", "pending"],
+    ]);
+    forgetOldest(entries, 3, (state) => state === "settled");
+    expect([...entries.keys()]).toEqual(["b", "d", "e"]);
+    forgetOldest(entries, 1, (state) => state === "settled");
+    expect([...entries.keys()]).toEqual(["b", "e"]);
+  });
+
+  it("leaves a map at or below max untouched", () => {
+    const entries = new Map([["a", "settled"]]);
+    forgetOldest(entries, 1, () => true);
+    expect([...entries.keys()]).toEqual(["a"]);
   });
 });

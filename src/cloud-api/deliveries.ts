@@ -1,6 +1,7 @@
 import type { WhiteboardPushEvent } from "../events.js";
 import type { FetchHandler } from "../adapters/node.js";
 import type { CallbackSender } from "./callback-sender.js";
+import { forgetOldest } from "./forget-oldest.js";
 import type { KitDelivery } from "./types.js";
 
 /** Where callbacks go right now: the configured URL and key, and an in-process receiver if any. */
@@ -47,7 +48,7 @@ export function createDeliveries(options: DeliveriesOptions): Deliveries {
 
   function deliver(delivery: KitDelivery, route: CallbackRouteSettings): KitDelivery {
     deliveries.set(delivery.id, delivery);
-    forgetOldSettled();
+    forgetOldest(deliveries, maxDeliveries, (stored) => stored.status !== "pending");
     options.changed(delivery);
     const previous = lastOfTask.get(delivery.taskId) ?? Promise.resolve();
     const done = previous.then(() => send(delivery, route));
@@ -78,15 +79,6 @@ export function createDeliveries(options: DeliveriesOptions): Deliveries {
     }
     delivery.status = delivered ? "delivered" : "failed";
     options.changed(delivery);
-  }
-
-  function forgetOldSettled(): void {
-    if (deliveries.size <= maxDeliveries) return;
-    for (const [id, delivery] of deliveries) {
-      if (delivery.status === "pending") continue;
-      deliveries.delete(id);
-      if (deliveries.size <= maxDeliveries) return;
-    }
   }
 
   function fresh(id: string, taskId: string, event: WhiteboardPushEvent, url: string, resendOf: string | null): KitDelivery {

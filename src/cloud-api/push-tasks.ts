@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import type { FinishReason, WhiteboardPushError, WhiteboardPushEvent } from "../events.js";
 import { defaultAutoStopTimeout } from "../generate/generate.js";
 import type { Clock } from "./clock.js";
+import { forgetOldest } from "./forget-oldest.js";
 import type { KitDescribe, KitTask, KitTimelineEntry, TaskStatus } from "./types.js";
 
 /** A push task as the stand-in keeps it; times are virtual Unix milliseconds. */
@@ -138,15 +139,6 @@ export function createPushTasks(options: PushTasksOptions): PushTasks {
     record(task, { at, kind: "stopped", finishReason: reason, ...(deliveryId ? { deliveryId } : {}) });
   }
 
-  function forgetOldStopped(): void {
-    if (tasks.size <= maxTasks) return;
-    for (const [taskId, task] of tasks) {
-      if (task.status !== "STOPPED") continue;
-      tasks.delete(taskId);
-      if (tasks.size <= maxTasks) return;
-    }
-  }
-
   return {
     create(request) {
       const at = clock.now();
@@ -165,7 +157,7 @@ export function createPushTasks(options: PushTasksOptions): PushTasks {
         timeline: [],
       };
       tasks.set(task.taskId, task);
-      forgetOldStopped();
+      forgetOldest(tasks, maxTasks, (stored) => stored.status === "STOPPED");
       task.cancelTimer = clock.at(at + options.prepareMs, (due) => start(task, due));
       record(task, { at, kind: "created" });
       return task;

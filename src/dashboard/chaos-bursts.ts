@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CallbackRouteSettings } from "../cloud-api/deliveries.js";
+import { forgetOldest } from "../cloud-api/forget-oldest.js";
 import { kitAttempt } from "../cloud-api/kit-attempt.js";
 import { KitControlError } from "../cloud-api/kit-control-error.js";
 import type { KitChaosBurst, KitChaosDelivery, KitChaosRequest, KitFault } from "../cloud-api/types.js";
@@ -85,7 +86,7 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
     });
     const burst: KitChaosBurst = { id, createdAt, target: route.url, faults: [...new Set(deliveries.map((delivery) => delivery.fault))], deliveries };
     bursts.set(id, burst);
-    forgetOldSettled();
+    forgetOldest(bursts, maxBursts, (stored) => stored.deliveries.every((delivery) => delivery.status !== "pending"));
     options.changed(snapshot(burst));
 
     const run = deliver(burst, route);
@@ -151,15 +152,6 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
       );
     } finally {
       await Promise.all([...engines.values()].map((deliverer) => deliverer.close()));
-    }
-  }
-
-  function forgetOldSettled(): void {
-    if (bursts.size <= maxBursts) return;
-    for (const [id, burst] of bursts) {
-      if (burst.deliveries.some((delivery) => delivery.status === "pending")) continue;
-      bursts.delete(id);
-      if (bursts.size <= maxBursts) return;
     }
   }
 
