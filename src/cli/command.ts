@@ -160,6 +160,11 @@ export function httpUrlValue(name: string, value: string): string {
   return value;
 }
 
+/** `--sdk-app-id` checked: SdkAppId is an unsigned 32-bit number. */
+export function sdkAppIdValue(raw: string | undefined): number | undefined {
+  return intValue("sdk-app-id", raw, { min: 1, max: 4294967295 });
+}
+
 export function requireValue(name: string, value: string | undefined, hint: string): string {
   if (value === undefined || value === "") throw new UsageError(`--${name} is required: ${hint}`);
   return value;

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { connect } from "node:net";
-import { defaultExpireWindowSeconds, defaultSdkAppId, generate, scenarios, type Scenario } from "../generate/generate.js";
+import { defaultExpireWindowSeconds, defaultSdkAppId, generate } from "../generate/generate.js";
 import { createRandom } from "../generate/random.js";
 import { validateEvent } from "../spec/validation.js";
 import type { WhiteboardPushEvent } from "../events.js";
@@ -12,7 +12,8 @@ import { openJournal, type Journal, type JournalEvent } from "../delivery/journa
 import { plannedFromJournal, recordPlan } from "../delivery/record-plan.js";
 import { defaultRetryPolicy } from "../delivery/retry-policy.js";
 import { createSummary, summaryPassed, type DeliverySummary } from "../delivery/summary.js";
-import { callbackKeyOption, defineCommand, httpUrlValue, intValue, jsonOption, requireValue, sdkAppIdOption, UsageError, write, type Io, type Values } from "./command.js";
+import { callbackKeyOption, defineCommand, httpUrlValue, intValue, jsonOption, requireValue, sdkAppIdOption, sdkAppIdValue, UsageError, write, type Io, type Values } from "./command.js";
+import { scenarioValue } from "./generate.js";
 import { readSource, splitRecords } from "./input.js";
 import { createProgress } from "./progress.js";
 
@@ -103,19 +104,18 @@ export const emitCommand = defineCommand({
     const chaos = chaosFlag(values.chaos);
     if (key === undefined && (chaos["bad-sign"] || chaos.expired)) throw new UsageError("--chaos bad-sign and expired need --key (or TIW_CALLBACK_KEY)");
     if (values["keep-sign"] && values.from === undefined) throw new UsageError("--keep-sign applies to bodies given with --from");
-    const scenario = values.scenario ?? "mixed";
-    if (!(scenarios as readonly string[]).includes(scenario)) throw new UsageError(`--scenario must be one of ${scenarios.join(", ")}, got '${scenario}'`);
+    const scenario = scenarioValue(values.scenario);
     const seed = values.seed ?? "1";
     const events = async () =>
       values.from
         ? eventsFrom(values.from, io)
         : generate({
-            scenario: scenario as Scenario,
+            scenario,
             count: intValue("count", values.count, { min: 0, max: 10_000_000 }) ?? 10,
             seed,
             // Unsigned: the deliverer signs every send with a fresh ExpireTime, so a signature made now would be
             // computed, journaled and then replaced for nothing.
-            sdkAppId: intValue("sdk-app-id", values["sdk-app-id"], { min: 1, max: 4294967295 }),
+            sdkAppId: sdkAppIdValue(values["sdk-app-id"]),
             now: intValue("now", values.now, { min: 0 }),
             expireWindowSeconds: settings.expireWindowSeconds,
           });

@@ -1,5 +1,5 @@
 import { autoStopTimeoutRange, defaultAutoStopTimeout, defaultExpireWindowSeconds, defaultSdkAppId, generate, scenarios, type Scenario } from "../generate/generate.js";
-import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, UsageError, write } from "./command.js";
+import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, sdkAppIdValue, UsageError, write } from "./command.js";
 
 export const generateCommand = defineCommand({
   name: "generate",
@@ -25,16 +25,12 @@ export const generateCommand = defineCommand({
     "tiw-push-kit generate --scenario auto --count 3 --now 1700000000 > auto.jsonl",
   ],
   async run({ values, io }) {
-    const scenario = values.scenario ?? "mixed";
-    if (!(scenarios as readonly string[]).includes(scenario)) {
-      throw new UsageError(`--scenario must be one of ${scenarios.join(", ")}, got '${scenario}'`);
-    }
     const events = generate({
-      scenario: scenario as Scenario,
+      scenario: scenarioValue(values.scenario),
       count: intValue("count", values.count, { min: 0, max: 10_000_000 }),
       seed: values.seed,
       callbackKey: values.key,
-      sdkAppId: intValue("sdk-app-id", values["sdk-app-id"], { min: 1, max: 4294967295 }),
+      sdkAppId: sdkAppIdValue(values["sdk-app-id"]),
       now: intValue("now", values.now, { min: 0 }),
       expireWindowSeconds: intValue("expire-window", values["expire-window"], { min: 0 }),
       autoStopTimeout: intValue("auto-stop-timeout", values["auto-stop-timeout"], { min: autoStopTimeoutRange[0], max: autoStopTimeoutRange[1] }),
@@ -46,3 +42,10 @@ export const generateCommand = defineCommand({
     return 0;
   },
 });
+
+/** `--scenario` checked, `mixed` when absent. */
+export function scenarioValue(raw: string | undefined): Scenario {
+  const scenario = raw ?? "mixed";
+  if (!(scenarios as readonly string[]).includes(scenario)) throw new UsageError(`--scenario must be one of ${scenarios.join(", ")}, got '${scenario}'`);
+  return scenario as Scenario;
+}

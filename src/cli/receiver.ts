@@ -2,7 +2,7 @@ import { createReceiver } from "../../examples/receiver/receiver.js";
 import { serve } from "../adapters/node.js";
 import { defaultSdkAppId } from "../generate/generate.js";
 import type { WhiteboardPushEvent } from "../events.js";
-import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, sdkAppIdOption, write, type Output } from "./command.js";
+import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, sdkAppIdOption, sdkAppIdValue, write, type Output } from "./command.js";
 
 export const defaultReceiverPort = 4020;
 
@@ -27,7 +27,7 @@ export const receiverCommand = defineCommand({
   async run({ values, io }) {
     const callbackKey = requireValue("key", values.key, "the callback key to verify Sign with (or set TIW_CALLBACK_KEY)");
     const port = intValue("port", values.port, { min: 0, max: 65535 }) ?? defaultReceiverPort;
-    const sdkAppId = intValue("sdk-app-id", values["sdk-app-id"], { min: 1, max: 4294967295 }) ?? defaultSdkAppId;
+    const sdkAppId = sdkAppIdValue(values["sdk-app-id"]) ?? defaultSdkAppId;
     const report = reporter(io.stdout, values.json === true);
     const receiver = createReceiver({ callbackKey, sdkAppId, onEvent: report.accepted, onReject: report.rejected });
     const server = await listen(receiver.fetch, port, values.host ?? "127.0.0.1");

@@ -2,7 +2,7 @@ import { defaultRateLimit } from "../cloud-api/rate-limiter.js";
 import { defaultTiwApiPort, serveTiwApi } from "../cloud-api/serve-tiw-api.js";
 import type { KitChange } from "../cloud-api/types.js";
 import { defaultExpireWindowSeconds, defaultSdkAppId } from "../generate/generate.js";
-import { callbackKeyOption, defineCommand, intValue, jsonOption, sdkAppIdOption, UsageError, write, type Output } from "./command.js";
+import { callbackKeyOption, defineCommand, intValue, jsonOption, sdkAppIdOption, sdkAppIdValue, UsageError, write, type Output } from "./command.js";
 
 export const defaultServeJournalPath = ".tiw-push-kit/serve-journal.db";
 
@@ -55,7 +55,7 @@ export const serveCommand = defineCommand({
     const callback = values.callback;
     if (callback !== undefined && !/^https?:\/\/\S+$/i.test(callback)) throw new UsageError(`--callback must be an http:// or https:// URL, got '${callback}'`);
     const options = {
-      sdkAppId: intValue("sdk-app-id", values["sdk-app-id"], { min: 1, max: 4294967295 }),
+      sdkAppId: sdkAppIdValue(values["sdk-app-id"]),
       callback,
       callbackKey,
       credentials: secretId !== undefined && secretKey !== undefined ? { secretId, secretKey } : undefined,

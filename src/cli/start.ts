@@ -6,7 +6,7 @@ import { createDeliverer, type DeliveryOutcome } from "../delivery/deliverer.js"
 import { dispatch } from "../delivery/dispatch.js";
 import { openJournal, type Journal } from "../delivery/journal.js";
 import { recordPlan } from "../delivery/record-plan.js";
-import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, write, type Io, type Values } from "./command.js";
+import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, sdkAppIdValue, write, type Io, type Values } from "./command.js";
 import { chaosFlag, defaultJournalPath, injectedFetch, rateFlag } from "./emit.js";
 import { defaultReceiverPort, listen, reporter } from "./receiver.js";
 import { defaultTiwApiPort, serveTiwApi } from "../cloud-api/serve-tiw-api.js";
@@ -165,7 +165,7 @@ export const startCommand = defineCommand({
       io,
       values,
       callbackKey: values.key ?? localCallbackKey,
-      sdkAppId: intValue("sdk-app-id", values["sdk-app-id"], { min: 1, max: 4294967295 }) ?? defaultSdkAppId,
+      sdkAppId: sdkAppIdValue(values["sdk-app-id"]) ?? defaultSdkAppId,
       urls: {},
     };
     const running: Array<{ name: string; service: RunningService }> = [];
