@@ -79,7 +79,7 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
         fault,
         event,
         status: "pending",
-        expected: isForged(fault) ? "rejected" : "accepted",
+        expected: expectedOf(fault),
         passed: null,
         attempts: [],
       };
@@ -187,6 +187,11 @@ function chosenFaults(asked: readonly KitFault[] | undefined, hasKey: boolean): 
   const needKey = asked.filter((fault) => signatureFaults.includes(fault));
   if (!hasKey && needKey.length > 0) throw new KitControlError(409, "conflict", `${needKey.join(" and ")} forge a signature: set a callback key first`);
   return [...asked];
+}
+
+/** What a correct receiver does with a callback of `fault`: rejects a forgery, accepts the rest. */
+export function expectedOf(fault: Fault): KitChaosDelivery["expected"] {
+  return isForged(fault) ? "rejected" : "accepted";
 }
 
 /** Whether the receiver did what a correct one does: a 4xx for a forgery, 200 otherwise; null until it answered. */

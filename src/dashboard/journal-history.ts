@@ -1,9 +1,9 @@
 import { standInSource } from "../cloud-api/delivery-sender.js";
 import { kitAttempt } from "../cloud-api/kit-attempt.js";
 import type { KitChaosBurst, KitChaosDelivery, KitDelivery } from "../cloud-api/types.js";
-import { isForged, type Fault, type Journal, type JournalEvent } from "../delivery/index.js";
+import type { Fault, Journal, JournalEvent } from "../delivery/index.js";
 import type { WhiteboardPushEvent } from "../events.js";
-import { burstSourcePrefix, passedOf } from "./chaos-bursts.js";
+import { burstSourcePrefix, expectedOf, passedOf } from "./chaos-bursts.js";
 import type { SignedPayloads } from "./signed-payloads.js";
 
 /** The newest journal events read back at start; older ones stay in the journal (`tiw-push-kit log`). */
@@ -68,7 +68,7 @@ function chaosDelivery(journal: Journal, record: JournalEvent, fault: Fault, eve
     fault,
     event,
     status: record.status,
-    expected: isForged(fault) ? "rejected" : "accepted",
+    expected: expectedOf(fault),
     passed: null,
     attempts: journal.listAttempts(record.id).map(kitAttempt),
   };
