@@ -10,3 +10,8 @@ export function kitAttempt(record: AttemptRecord): KitAttempt {
     durationMs: record.latencyMs,
   };
 }
+
+/** A copy of a delivery that later attempts do not change, for listeners and callers. */
+export function withCopiedAttempts<T extends { attempts: KitAttempt[] }>(delivery: T): T {
+  return { ...delivery, attempts: delivery.attempts.map((attempt) => ({ ...attempt })) };
+}

@@ -15,6 +15,7 @@ import { createControlSurface, kitPrefix } from "./control-surface.js";
 import { createDeliveries, type CallbackRouteSettings } from "./deliveries.js";
 import { createDeliverySender } from "./delivery-sender.js";
 import { envelope, errorEnvelope } from "./envelope.js";
+import { withCopiedAttempts } from "./kit-attempt.js";
 import { KitControlError } from "./kit-control-error.js";
 import { mask } from "./mask.js";
 import { checkParameters } from "./parameters.js";
@@ -184,7 +185,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
     changed: (delivery) => {
       // Its first change comes as it is created, with the route it is sent on: remember that key.
       if (delivery.status === "pending" && delivery.attempts.length === 0) payloads.remember(delivery.id, { callbackKey: settings.callbackKey });
-      publish({ type: "delivery", delivery: snapshot(delivery) });
+      publish({ type: "delivery", delivery: withCopiedAttempts(delivery) });
     },
     now: () => clock.now(),
   });
@@ -363,11 +364,11 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
       return taskView(existing(taskId));
     },
     deliveries(taskId) {
-      const live = deliveries.list(taskId).map(snapshot);
+      const live = deliveries.list(taskId).map(withCopiedAttempts);
       // A resend of an earlier run's delivery can reuse an id the journal holds: this run's wins.
       const ids = new Set(live.map((delivery) => delivery.id));
       const earlier = [...restoredDeliveries.values()].filter((delivery) => (taskId === undefined || delivery.taskId === taskId) && !ids.has(delivery.id));
-      return [...live, ...earlier.map(snapshot)];
+      return [...live, ...earlier.map(withCopiedAttempts)];
     },
     payload(deliveryId) {
       const sent = deliveryById(deliveryId) ?? chaos.delivery(deliveryId);
@@ -381,7 +382,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
       if (!original) throw new KitControlError(404, "not_found", `no delivery ${deliveryId}`);
       const delivery = deliveries.resend(original);
       if (!delivery) throw new KitControlError(409, "conflict", "no callback URL is configured");
-      return snapshot(delivery);
+      return withCopiedAttempts(delivery);
     },
     settings: settingsView,
     subscribe(listener) {
@@ -408,9 +409,4 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
 
 function copyTask(task: KitTask): KitTask {
   return { ...task, timeline: task.timeline.map((entry) => ({ ...entry })) };
-}
-
-/** A copy that later attempts do not change, for listeners and callers. */
-function snapshot(delivery: KitDelivery): KitDelivery {
-  return { ...delivery, attempts: delivery.attempts.map((attempt) => ({ ...attempt })) };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { CallbackRouteSettings } from "../cloud-api/deliveries.js";
 import { forgetOldest } from "../cloud-api/forget-oldest.js";
-import { kitAttempt } from "../cloud-api/kit-attempt.js";
+import { kitAttempt, withCopiedAttempts } from "../cloud-api/kit-attempt.js";
 import { KitControlError } from "../cloud-api/kit-control-error.js";
 import type { KitChaosBurst, KitChaosDelivery, KitChaosRequest, KitFault } from "../cloud-api/types.js";
 import { createDeliverer, faults, isForged, type AttemptRecord, type Deliverer, type Fault, type Journal } from "../delivery/index.js";
@@ -166,7 +166,7 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
       const burstId = deliveryId.slice(0, deliveryId.lastIndexOf("."));
       const burst = bursts.get(burstId) ?? restoredById.get(burstId);
       const delivery = burst?.deliveries.find((candidate) => candidate.id === deliveryId);
-      return delivery && copyDelivery(delivery);
+      return delivery && withCopiedAttempts(delivery);
     },
     settled,
     async close() {
@@ -207,9 +207,5 @@ function variantRandom(variant: number): () => number {
 }
 
 function snapshot(burst: KitChaosBurst): KitChaosBurst {
-  return { ...burst, faults: [...burst.faults], deliveries: burst.deliveries.map(copyDelivery) };
-}
-
-function copyDelivery(delivery: KitChaosDelivery): KitChaosDelivery {
-  return { ...delivery, attempts: delivery.attempts.map((attempt) => ({ ...attempt })) };
+  return { ...burst, faults: [...burst.faults], deliveries: burst.deliveries.map(withCopiedAttempts) };
 }
