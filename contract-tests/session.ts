@@ -1,6 +1,6 @@
 import type { FinishReason, WhiteboardPushStartedEvent, WhiteboardPushStoppedEvent } from "../src/events.js";
 import { defaultExpireWindowSeconds, generate, type Scenario } from "../src/generate/generate.js";
-import { sign } from "../src/signing/signing.js";
+import { withSignature } from "../src/signing/signing.js";
 import { CheckFailure } from "./check.js";
 import { evidenceOf } from "./evidence.js";
 import type { Exchange, Transport } from "./transport.js";
@@ -115,7 +115,7 @@ export function createSession(options: SessionOptions): Session {
       if (!task) throw new Error("tiw-push-kit: the generator returned no task");
       return task;
     },
-    signed: (body, expireTime = options.now() + defaultExpireWindowSeconds) => ({ ...body, ExpireTime: expireTime, Sign: sign(options.callbackKey, expireTime) }),
+    signed: (body, expireTime = options.now() + defaultExpireWindowSeconds) => withSignature(body, options.callbackKey, expireTime),
     deliver: (body) => transport.send("POST", transport.url, typeof body === "string" ? body : JSON.stringify(body), requestTimeoutMs),
     inspect: async (taskId) => {
       if (inspect === undefined) throw new Error("tiw-push-kit: this check needs an inspect option");

@@ -12,7 +12,7 @@
  * - accepts a Stopped that arrives before its Started (ordering is not guaranteed either);
  * - keeps per-task state, readable at `GET /tasks` and `GET /tasks/{TaskId}`.
  */
-import { verifyCallback, type VerifyOptions } from "../../src/receiver/verify-callback.js";
+import { defaultMaxBodyBytes, verifyCallback, type VerifyOptions } from "../../src/receiver/verify-callback.js";
 import { BodyTooLargeError, readBody } from "../../src/receiver/read-body.js";
 import type { FinishReason, WhiteboardPushError, WhiteboardPushEvent } from "../../src/events.js";
 
@@ -59,7 +59,7 @@ const problem = (status: number, reason: string, message: string) => Response.js
 export function createReceiver(options: ReceiverOptions): Receiver {
   const tasks = new Map<string, TaskState>();
   const applied = new Set<string>();
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
 
   async function receive(request: Request): Promise<Response> {
     let body: Uint8Array;

@@ -1,4 +1,4 @@
-import { sign } from "../signing/signing.js";
+import { withSignature } from "../signing/signing.js";
 import type { WhiteboardPushEvent } from "../events.js";
 
 /** Faults that make a body a forgery a correct receiver must reject. */
@@ -33,10 +33,10 @@ export function faultyBody(event: WhiteboardPushEvent, fault: Fault, context: Fa
   switch (fault) {
     case "bad-sign":
       // A well-formed signature of the right expiry under another key.
-      return JSON.stringify({ ...event, ExpireTime: freshExpiry, Sign: sign(`${callbackKey ?? ""}-forged`, freshExpiry) });
+      return JSON.stringify(withSignature(event, `${callbackKey ?? ""}-forged`, freshExpiry));
     case "expired": {
       const pastExpiry = nowSeconds - 60;
-      return JSON.stringify({ ...event, ExpireTime: pastExpiry, Sign: sign(requireKey(callbackKey, fault), pastExpiry) });
+      return JSON.stringify(withSignature(event, requireKey(callbackKey, fault), pastExpiry));
     }
     case "wrong-app":
       return JSON.stringify(signed({ ...event, SdkAppId: otherApp(event.SdkAppId) }, callbackKey, freshExpiry));
@@ -54,7 +54,7 @@ export function faultyBody(event: WhiteboardPushEvent, fault: Fault, context: Fa
 }
 
 function signed<B extends object>(body: B, callbackKey: string | undefined, expireTime: number): B {
-  return callbackKey === undefined ? body : { ...body, ExpireTime: expireTime, Sign: sign(callbackKey, expireTime) };
+  return callbackKey === undefined ? body : withSignature(body, callbackKey, expireTime);
 }
 
 function requireKey(callbackKey: string | undefined, fault: Fault): string {

@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { WhiteboardPushEvent } from "../events.js";
 
 /**
  * The TIW callback signature: `md5(callbackKey + String(expireTime))` as lowercase hex.
@@ -23,7 +22,10 @@ export function verify(callbackKey: string, expireTime: number, signature: strin
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-/** A copy of `event` carrying `ExpireTime` and the `Sign` for it, as TIW sends it at delivery time. */
-export function withSignature<E extends WhiteboardPushEvent>(event: E, callbackKey: string, expireTime: number): E {
-  return { ...event, ExpireTime: expireTime, Sign: sign(callbackKey, expireTime) };
+/**
+ * A copy of `body` carrying `ExpireTime` and the `Sign` for it, as TIW sends an event at delivery
+ * time. Any object, so that deliberately broken bodies can be signed too.
+ */
+export function withSignature<B extends object>(body: B, callbackKey: string, expireTime: number): B & { ExpireTime: number; Sign: string } {
+  return { ...body, ExpireTime: expireTime, Sign: sign(callbackKey, expireTime) };
 }
