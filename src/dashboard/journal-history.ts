@@ -26,16 +26,17 @@ export function readJournalHistory(journal: Journal, payloads: SignedPayloads): 
   const deliveries: KitDelivery[] = [];
   const bursts = new Map<string, KitChaosBurst>();
   for (const record of journal.listEvents({ limit: maxHistoryEvents }).reverse()) {
-    const event = JSON.parse(record.body) as WhiteboardPushEvent;
-    if (!record.signed && !record.fault) payloads.remember(record.id, { callbackKey: "" });
-    if (record.source === standInSource) deliveries.push(delivery(journal, record, event));
+    // `emit` and `start` share the journal: their records are neither parsed nor remembered here.
     const fault = record.fault;
-    if (record.source?.startsWith(burstSourcePrefix) && fault) {
+    if (record.source === standInSource) {
+      if (!record.signed && !fault) payloads.remember(record.id, { callbackKey: "" });
+      deliveries.push(delivery(journal, record, eventOf(record)));
+    } else if (record.source?.startsWith(burstSourcePrefix) && fault) {
       const burstId = record.source.slice(burstSourcePrefix.length);
       const burst = bursts.get(burstId) ?? { id: burstId, createdAt: record.createdAt, target: record.target, faults: [], deliveries: [], restored: true };
       bursts.set(burstId, burst);
       burst.createdAt = Math.min(burst.createdAt, record.createdAt);
-      burst.deliveries.push(chaosDelivery(journal, record, fault, event));
+      burst.deliveries.push(chaosDelivery(journal, record, fault, eventOf(record)));
     }
   }
   for (const burst of bursts.values()) {
@@ -44,6 +45,10 @@ export function readJournalHistory(journal: Journal, payloads: SignedPayloads): 
     burst.faults = [...new Set(burst.deliveries.map((delivery) => delivery.fault))];
   }
   return { deliveries, bursts: [...bursts.values()] };
+}
+
+function eventOf(record: JournalEvent): WhiteboardPushEvent {
+  return JSON.parse(record.body) as WhiteboardPushEvent;
 }
 
 function delivery(journal: Journal, record: JournalEvent, event: WhiteboardPushEvent): KitDelivery {
