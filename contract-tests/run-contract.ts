@@ -126,8 +126,13 @@ export async function openSession(options: ContractOptions): Promise<Session> {
   return session;
 }
 
+/** The fields a check's result shares with the check itself. */
+function resultBase(check: Check) {
+  return { name: check.name, description: check.description, level: check.level, optional: check.needs !== undefined };
+}
+
 export async function runCheck(check: Check, session: Session): Promise<CheckResult> {
-  const base = { name: check.name, description: check.description, level: check.level, optional: check.needs !== undefined };
+  const base = resultBase(check);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
@@ -158,7 +163,7 @@ export async function runContract(options: ContractOptions, hooks: RunHooks = {}
     const reason = hooks.signal?.aborted ? "interrupted" : skipReason;
     if (!reason) hooks.onStart?.(check, results.length + 1, plan.length);
     const result: CheckResult = reason
-      ? { name: check.name, description: check.description, level: check.level, optional: check.needs !== undefined, status: "skip", message: reason, durationMs: 0 }
+      ? { ...resultBase(check), status: "skip", message: reason, durationMs: 0 }
       : await runCheck(check, session);
     results.push(result);
     await hooks.onResult?.(result, results.length, plan.length);
