@@ -6,6 +6,7 @@ import { serve, type RunningServer } from "../src/adapters/node.js";
 import { serveTiwApi, type TiwApiServer } from "../src/cloud-api/serve-tiw-api.js";
 import { verifyCallback } from "../src/receiver/verify-callback.js";
 import type { WhiteboardPushEvent } from "../src/events.js";
+import { waitFor } from "./helpers/servers.js";
 
 const sdkAppId = 1400000001;
 const callbackKey = "sdk-test-callback-key";
@@ -25,14 +26,6 @@ function tiwClient(secretKey = credentials.secretKey) {
     // An explicit agent keeps a proxy from the environment out of this loopback-only test.
     profile: { httpProfile: { endpoint: `127.0.0.1:${port}`, protocol: "http://", agent } },
   });
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 async function sdkErrorCode(call: Promise<unknown>): Promise<string> {
@@ -76,12 +69,12 @@ describe("the official tencentcloud-sdk-nodejs TIW client against serve", () => 
     expect(taskId).toMatch(/^[a-z0-9]{20}$/);
     expect(started.RequestId).toMatch(/^[0-9a-f-]{36}$/);
 
-    await until(() => received.some(({ event }) => event.EventType === "WhiteboardPushStarted"), "WhiteboardPushStarted");
+    await waitFor(() => received.some(({ event }) => event.EventType === "WhiteboardPushStarted"), 10_000, "WhiteboardPushStarted");
     const pushing = await client.DescribeWhiteboardPush({ SdkAppId: sdkAppId, TaskId: taskId });
     expect(pushing).toMatchObject({ TaskId: taskId, Status: "PUSHING", RoomId: 880528, GroupId: "880528", FinishReason: "" });
 
     await client.StopWhiteboardPush({ SdkAppId: sdkAppId, TaskId: taskId });
-    await until(() => received.length === 2, "WhiteboardPushStopped");
+    await waitFor(() => received.length === 2, 10_000, "WhiteboardPushStopped");
     const stopped = await client.DescribeWhiteboardPush({ SdkAppId: sdkAppId, TaskId: taskId });
     expect(stopped).toMatchObject({ Status: "STOPPED", FinishReason: "USER_CALL", ExceptionCnt: 0, PushStartTime: pushing.PushStartTime });
 

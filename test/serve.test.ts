@@ -10,6 +10,7 @@ import { run } from "../src/cli/main.js";
 import { openJournal } from "../src/delivery/index.js";
 import type { KitChange } from "../src/cloud-api/types.js";
 import { cli, collector } from "./helpers/cli.js";
+import { waitFor } from "./helpers/servers.js";
 
 const sdkAppId = 1400000001;
 const dir = mkdtempSync(join(tmpdir(), "tiw-push-kit-serve-"));
@@ -70,10 +71,7 @@ describe("tiw-push-kit serve", () => {
 
     const { TaskId: taskId } = await call(url, "StartWhiteboardPush", { SdkAppId: sdkAppId, RoomId: 77, PushUserId: "tic_push_user_77_01", PushUserSig: "sig" });
     await fetch(`${url}/_kit/clock/advance`, { method: "POST", body: JSON.stringify({ seconds: 1801 }) });
-    const waitFor = async (count: number) => {
-      for (let i = 0; i < 500 && events.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    };
-    await waitFor(2);
+    await waitFor(() => events.length >= 2, 5000, "both callbacks");
     expect(events).toEqual(["WhiteboardPushStarted", "WhiteboardPushStopped"]);
     expect(await call(url, "DescribeWhiteboardPush", { SdkAppId: sdkAppId, TaskId: taskId as string })).toMatchObject({ Status: "STOPPED", FinishReason: "AUTO" });
 
