@@ -77,7 +77,7 @@ export const serveCommand = defineCommand({
       const settings = api.settings();
       const lines = [
         `TIW API stand-in listening on ${server.url}/ (SdkAppId ${settings.sdkAppId}, TC3 signatures ${settings.signatureVerification ? "verified" : "not verified"}, time scale ${settings.timeScale})`,
-        `  callback: ${settings.callback || "none yet (SetWhiteboardPushCallback)"}${settings.callbackKey ? `, key ${settings.callbackKey}` : ""}; journal: ${journalPath}`,
+        `  callback: ${settings.callback || "none yet (SetWhiteboardPushCallback)"}${settings.callbackKey ? ", key set" : ""}; journal: ${journalPath}`,
         `  control surface: ${server.url}/_kit/tasks, /_kit/deliveries, /_kit/clock/advance, /_kit/events`,
         `  dashboard: ${server.dashboardUrl}`,
       ];
@@ -131,7 +131,8 @@ function lineOf(change: KitChange): string | undefined {
       return `${delivery.status} ${delivery.eventType} of ${delivery.taskId} to ${delivery.target} (${outcome}, ${delivery.attempts.length} attempt(s))`;
     }
     case "settings":
-      return `settings: callback ${change.settings.callback || "(none)"}, key ${change.settings.callbackKey || "(none)"}`;
+      // The key is a secret: the log says whether one is set, never what it is.
+      return `settings: callback ${change.settings.callback || "(none)"}, key ${change.settings.callbackKey ? "set" : "(none)"}`;
     case "clock":
       return `clock advanced to ${new Date(change.clock.now).toISOString()}`;
     case "burst": {
