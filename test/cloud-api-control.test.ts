@@ -74,6 +74,7 @@ describe("control surface under /_kit/", () => {
     expect(await kit(api, "GET", `tasks/${taskId}/stop`)).toMatchObject({ status: 405, json: { error: "method_not_allowed" } });
     expect(await kit(api, "DELETE", "tasks")).toMatchObject({ status: 405 });
     expect(await kit(api, "GET", "nothing-here")).toMatchObject({ status: 404 });
+    expect(await kit(api, "GET", "tasks/%E0%A4%A")).toMatchObject({ status: 404, json: { error: "not_found" } });
   });
 
   it("injects an exception with defaults or the given fault, and checks the body", async () => {

@@ -76,7 +76,7 @@ export function createControlSurface(api: TiwApi, clockView: () => KitClock): Co
   ];
 
   async function route(request: Request, url: URL): Promise<Response> {
-    const segments = url.pathname.slice(kitPrefix.length + 1).split("/").map(decodeURIComponent);
+    const segments = pathSegments(url);
     const matching = routes.map((route) => ({ route, params: match(route.path, segments) })).filter(({ params }) => params !== undefined);
     if (matching.length === 0) throw notFound(url);
     const chosen = matching.find(({ route }) => route.method === request.method);
@@ -101,6 +101,15 @@ export function createControlSurface(api: TiwApi, clockView: () => KitClock): Co
       streams.clear();
     },
   };
+}
+
+/** The decoded segments below the prefix; a broken percent-encoding names no endpoint, so it is a 404, not a 500. */
+function pathSegments(url: URL): string[] {
+  try {
+    return url.pathname.slice(kitPrefix.length + 1).split("/").map(decodeURIComponent);
+  } catch {
+    throw notFound(url);
+  }
 }
 
 function match(path: string, segments: string[]): Record<string, string> | undefined {
