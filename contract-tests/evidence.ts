@@ -8,7 +8,7 @@ export function shorten(text: string, max: number = maxShown): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
 
-export function describeSent(exchange: Exchange, step?: string): string {
+function describeSent(exchange: Exchange, step?: string): string {
   const request = `${exchange.method} ${exchange.url}${exchange.body === undefined ? "" : ` ${shorten(exchange.body)}`}`;
   return step ? `${step}: ${request}` : request;
 }

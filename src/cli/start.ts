@@ -14,7 +14,7 @@ import { defaultServeJournalPath } from "./serve.js";
 import { startTraffic } from "./start-traffic.js";
 
 /** The key `npm start` signs and verifies with when none is given: a local demo, not a secret. */
-export const localCallbackKey = "tiw-push-kit-local-key";
+const localCallbackKey = "tiw-push-kit-local-key";
 const loopback = "127.0.0.1";
 const tasksPerBatch = 5;
 const statusEveryMs = 10_000;
@@ -145,7 +145,7 @@ const apiService: StartService = {
 };
 
 /** Started in this order, stopped in reverse; a service can use the URLs of the ones before it. */
-export const startServices: StartService[] = [receiverService, apiService, emitterService];
+const startServices: StartService[] = [receiverService, apiService, emitterService];
 
 export const startCommand = defineCommand({
   name: "start",

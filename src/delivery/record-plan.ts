@@ -57,7 +57,7 @@ export function journalEntry(
 }
 
 /** Whether the kit computes `Sign` when sending: with a key, unless the body is kept as given (faults always re-sign). */
-export function signsAtSend(hasKey: boolean, delivery: { keepSign?: boolean; fault?: Fault }): boolean {
+function signsAtSend(hasKey: boolean, delivery: { keepSign?: boolean; fault?: Fault }): boolean {
   return hasKey && (!delivery.keepSign || delivery.fault !== undefined);
 }
 
