@@ -55,6 +55,7 @@ describe("reference receiver", () => {
     const state = await receiver.fetch(new Request(`http://receiver.test/tasks/${started!.EventData.TaskId}`));
     expect(await state.json()).toMatchObject({ Status: "STOPPED", Error: { Code: expect.stringMatching(/^FailedOperation\./) } });
     expect((await receiver.fetch(new Request("http://receiver.test/tasks/unknown"))).status).toBe(404);
+    expect((await receiver.fetch(new Request("http://receiver.test/tasks/%E0%A4%A"))).status).toBe(404);
   });
 
   it("rejects an unconfirmed task with 409 when hardened", async () => {

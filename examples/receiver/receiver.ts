@@ -98,13 +98,23 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       if (pathname === "/tasks" || pathname.startsWith("/tasks/")) {
         if (request.method !== "GET") return problem(405, "method_not_allowed", "use GET to read task state");
         if (pathname === "/tasks") return Response.json([...tasks.values()]);
-        const task = tasks.get(decodeURIComponent(pathname.slice("/tasks/".length)));
+        const task = tasks.get(taskIdOf(pathname));
         return task ? Response.json(task) : problem(404, "not_found", "no callback received for this task");
       }
       if (request.method !== "POST") return problem(405, "method_not_allowed", "TIW callbacks are POST requests");
       return receive(request);
     },
   };
+}
+
+/** The TaskId of a `/tasks/{TaskId}` path; a broken percent-encoding names no task rather than throwing. */
+function taskIdOf(pathname: string): string {
+  const encoded = pathname.slice("/tasks/".length);
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
 }
 
 function apply(tasks: Map<string, TaskState>, event: WhiteboardPushEvent): void {
