@@ -266,14 +266,11 @@ export async function runDeliveries(run: DeliveryRun): Promise<number> {
   const progress = createProgress(io.stderr, planned.length);
   // With --json, stdout holds only the summary: per-event lines go to stderr.
   const lines = values.json ? io.stderr : io.stdout;
+  const { concurrency, rate, ...delivererSettings } = settings;
   const deliverer = createDeliverer({
     target,
     callbackKey: run.key,
-    expireWindowSeconds: settings.expireWindowSeconds,
-    timeoutMs: settings.timeoutMs,
-    retries: settings.retries,
-    initialBackoffMs: settings.initialBackoffMs,
-    maxBackoffMs: settings.maxBackoffMs,
+    ...delivererSettings,
     journal,
     ...injectedFetch(io),
     onAttempt: (attempt) => summary.addAttempt(attempt),
@@ -294,7 +291,7 @@ export async function runDeliveries(run: DeliveryRun): Promise<number> {
     progress.update({ done: tally.done, delivered: tally.delivered, failed: tally.failed, eventsPerSecond });
     if (values.verbose) verboseOutput = verboseOutput.then(() => write(lines, outcomeLine(outcome)));
   };
-  await dispatch(planned, { deliverer, concurrency: settings.concurrency, rate: settings.rate, signal: stop.signal, onOutcome });
+  await dispatch(planned, { deliverer, concurrency, rate, signal: stop.signal, onOutcome });
   await deliverer.close();
   await verboseOutput;
   progress.finish();
