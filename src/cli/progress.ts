@@ -22,7 +22,8 @@ const redrawEveryMs = 100;
  */
 export function createProgress(output: Output, total: number): Progress {
   if (!output.isTTY) return { update() {}, finish() {} };
-  let lastDraw = 0;
+  // Not 0: performance.now() starts near 0 in a fresh process, which would skip the first draw.
+  let lastDraw = Number.NEGATIVE_INFINITY;
   let drawn = false;
   return {
     update(state) {
