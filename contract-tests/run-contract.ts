@@ -1,6 +1,8 @@
 import type { FetchHandler } from "../src/adapters/node.js";
 import type { WhiteboardPushStartedEvent } from "../src/events.js";
 import { isHttpUrl } from "../src/delivery/is-http-url.js";
+import { freshSeed } from "../src/generate/generate.js";
+import { unixSeconds } from "../src/tiw/time-rules.js";
 import { CheckFailure, CheckSkipped, levels, type Check, type CheckResult, type Level, type Prerequisite } from "./check.js";
 import { checks } from "./checks.js";
 import { describeReceived } from "./evidence.js";
@@ -38,6 +40,13 @@ export interface ContractOptions {
   seed?: number | string;
   /** Unix seconds to sign against (default the system clock). */
   now?: () => number;
+  /**
+   * How long before it is sent each task's last callback happened, in seconds (default 0). Tasks
+   * are the shortest the protocol allows, so a valid callback arrives this long after its
+   * `Timestamp`, plus the task's length for a Started sent with its Stopped: at most 305 s for an
+   * AUTO task (AutoStopTimeout is at least 300 s), 60 s for the others.
+   */
+  eventAgeSeconds?: number;
 }
 
 /** A check chosen by level and `only`, with why it will not run when a prerequisite is missing. */
@@ -106,6 +115,8 @@ export async function openSession(options: ContractOptions): Promise<Session> {
   if (!Number.isSafeInteger(options.sdkAppId) || options.sdkAppId < 1) invalid(`sdkAppId must be a whole number >= 1, got ${options.sdkAppId}`);
   const budgetMs = options.timeoutMs ?? defaultBudgetMs;
   if (!Number.isSafeInteger(budgetMs) || budgetMs < 1) invalid(`timeoutMs must be a whole number of milliseconds >= 1, got ${budgetMs}`);
+  const eventAgeSeconds = options.eventAgeSeconds ?? 0;
+  if (!Number.isSafeInteger(eventAgeSeconds) || eventAgeSeconds < 0) invalid(`eventAgeSeconds must be a whole number of seconds >= 0, got ${eventAgeSeconds}`);
   if (typeof options.inspect === "string" && !options.inspect.includes("{TaskId}")) invalid(`the inspect URL must contain {TaskId}, got '${options.inspect}'`);
 
   const transport: Transport = options.handler ? handlerTransport(options.handler) : httpTransport(options.target ?? "", options.fetch);
@@ -115,8 +126,9 @@ export async function openSession(options: ContractOptions): Promise<Session> {
     sdkAppId: options.sdkAppId,
     strict: (options.level ?? "basic") === "strict",
     budgetMs,
-    seed: options.seed ?? Math.floor(Math.random() * 2 ** 31),
-    now: options.now ?? (() => Math.floor(Date.now() / 1000)),
+    seed: options.seed ?? freshSeed(),
+    now: options.now ?? (() => unixSeconds(Date.now())),
+    eventAgeSeconds,
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
     ...(options.announce === undefined ? {} : { announce: options.announce }),
   });

@@ -1,5 +1,6 @@
 import type { FinishReason, WhiteboardPushStartedEvent, WhiteboardPushStoppedEvent } from "../src/events.js";
-import { defaultExpireWindowSeconds, generate, type Scenario } from "../src/generate/generate.js";
+import { autoStopTimeoutRange, generate, type Scenario } from "../src/generate/generate.js";
+import { expireTimeAt } from "../src/tiw/time-rules.js";
 import { withSignature } from "../src/signing/signing.js";
 import { CheckFailure } from "./check.js";
 import { evidenceOf } from "./evidence.js";
@@ -26,6 +27,8 @@ export interface SessionOptions {
   seed: number | string;
   /** Unix seconds, the clock that signatures are made against. */
   now: () => number;
+  /** How long before `now()` each new task's last callback happened (see `ContractOptions.eventAgeSeconds`). */
+  eventAgeSeconds: number;
   /** A URL template with `{TaskId}` (absolute, or relative to the callback URL) or a function. */
   inspect?: string | Inspect;
   /** Tells the TIW API stand-in of a hardened receiver about a task before its callbacks are sent. */
@@ -60,8 +63,8 @@ export interface Session {
 /** The three endings, named as the generator's scenarios. */
 const scenarioOf: Record<FinishReason, Scenario> = { USER_CALL: "user-call", AUTO: "auto", EXCEPTION: "exception" };
 
-/** Tasks start this long ago, so that even the longest generated one (about two hours) has stopped by now. */
-const pastSeconds = 3 * 3600;
+/** The shortest AutoStopTimeout TIW accepts: an AUTO task's Started is this much older than its Stopped, at least. */
+const briefAutoStopTimeout = autoStopTimeoutRange[0];
 
 /** A request is abandoned after this many time budgets: a slow answer fails `answers-in-time` only. */
 export const budgetsBeforeGivingUp = 3;
@@ -73,7 +76,16 @@ export function createSession(options: SessionOptions): Session {
 
   async function tasks(count: number, scenario: Scenario, { announce = true } = {}): Promise<Task[]> {
     generated += 1;
-    const events = generate({ scenario, count, seed: `${options.seed}/${generated}`, sdkAppId: options.sdkAppId, now: options.now() - pastSeconds });
+    // Brief tasks that have just ended: valid callbacks arrive as soon after their Timestamp as the protocol allows.
+    const events = generate({
+      scenario,
+      count,
+      seed: `${options.seed}/${generated}`,
+      sdkAppId: options.sdkAppId,
+      now: options.now() - options.eventAgeSeconds,
+      durations: "brief",
+      autoStopTimeout: briefAutoStopTimeout,
+    });
     const byTask = new Map<string, Partial<Task>>();
     for (const event of events) {
       const task = byTask.get(event.EventData.TaskId) ?? { taskId: event.EventData.TaskId };
@@ -115,11 +127,17 @@ export function createSession(options: SessionOptions): Session {
       if (!task) throw new Error("tiw-push-kit: the generator returned no task");
       return task;
     },
-    signed: (body, expireTime = options.now() + defaultExpireWindowSeconds) => withSignature(body, options.callbackKey, expireTime),
+    signed: (body, expireTime = expireTimeAt(timestampOf(body), options.now())) => withSignature(body, options.callbackKey, expireTime),
     deliver: (body) => transport.send("POST", transport.url, typeof body === "string" ? body : JSON.stringify(body), requestTimeoutMs),
     inspect: async (taskId) => {
       if (inspect === undefined) throw new Error("tiw-push-kit: this check needs an inspect option");
       return typeof inspect === "string" ? inspectByUrl(inspect, taskId) : inspect(taskId);
     },
   };
+}
+
+/** The body's `Timestamp`, or 0 for a deliberately broken body that has none (the signing moment then decides). */
+function timestampOf(body: object): number {
+  const timestamp = (body as { Timestamp?: unknown }).Timestamp;
+  return typeof timestamp === "number" ? timestamp : 0;
 }

@@ -5,10 +5,11 @@ export {
   generate,
   scenarios,
   defaultSdkAppId,
-  defaultExpireWindowSeconds,
   defaultAutoStopTimeout,
   autoStopTimeoutRange,
+  freshSeed,
 } from "./generate/generate.js";
+export { defaultExpireWindowSeconds, expireTimeAt } from "./tiw/time-rules.js";
 export { createRandom } from "./generate/random.js";
 
 export type {

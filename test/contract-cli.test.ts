@@ -61,7 +61,7 @@ describe("verify", () => {
   it("passes the hardened reference receiver at strict with state checks, key from TIW_CALLBACK_KEY, and writes JUnit", async () => {
     const junit = join(dir, "reference.xml");
     const result = await cli(
-      ["verify", "--target", `${reference.url}/callback`, "--sdk-app-id", sdkAppId, "--level", "strict", "--inspect-url", `${reference.url}/tasks/{TaskId}`, "--hardened", "--announce-url", reference.announceUrl, "--junit", junit],
+      ["verify", "--target", `${reference.url}/callback`, "--sdk-app-id", sdkAppId, "--level", "strict", "--inspect-url", `${reference.url}/tasks/{TaskId}`, "--hardened", "--announce-url", reference.announceUrl, "--junit", junit, "--seed", "9"],
       { env: { TIW_CALLBACK_KEY: key } },
     );
     expect(result.stderr).toBe("");
@@ -120,7 +120,7 @@ describe("verify", () => {
   it("shows the running check on a terminal, erased before each result line", async () => {
     const collected = { stdout: "", stderr: "" };
     const output = (name: "stdout" | "stderr") => ({ isTTY: true, write: (chunk: string) => ((collected[name] += chunk), true) });
-    const code = await run(["verify", "--target", brokenUrl, "--key", key, "--sdk-app-id", sdkAppId, "--only", "accepts-started,rejects-expired"], {
+    const code = await run(["verify", "--target", brokenUrl, "--key", key, "--sdk-app-id", sdkAppId, "--only", "accepts-started,rejects-expired", "--seed", "2"], {
       stdout: output("stdout"),
       stderr: output("stderr"),
       stdin: (async function* () {})(),

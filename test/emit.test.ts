@@ -58,7 +58,7 @@ describe("emit", () => {
 
   it("prints only the JSON summary on stdout with --json, and one line per event with --verbose", async () => {
     const { url } = await referenceReceiver();
-    const json = await cli(["emit", "--target", url, "--key", key, "--count", "3", "--json", "--verbose", "--journal", freshJournal()]);
+    const json = await cli(["emit", "--target", url, "--key", key, "--count", "3", "--seed", "7", "--json", "--verbose", "--journal", freshJournal()]);
     expect(json.code).toBe(0);
     const summary = JSON.parse(json.stdout);
     expect(summary).toMatchObject({ target: url, sent: 6, delivered: 6, failed: 0, retried: 0, statusCodes: { "200": 6 }, forged: { accepted: 0 } });
@@ -142,10 +142,32 @@ describe("emit", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("draws a fresh seed per run without --seed, prints it, and the printed --seed and --now replay the run exactly", async () => {
+    const server = await tracked(recordingServer());
+    const url = `${server.url}/callback`;
+    const unsigned = (bodies: string[]) => bodies.map((body) => JSON.stringify({ ...JSON.parse(body), ExpireTime: undefined, Sign: undefined }));
+    const first = await cli(["emit", "--target", url, "--key", key, "--count", "4", "--concurrency", "1", "--journal", freshJournal()]);
+    const firstBodies = server.bodies.splice(0);
+    const second = await cli(["emit", "--target", url, "--key", key, "--count", "4", "--concurrency", "1", "--journal", freshJournal(), "--json"]);
+    const secondBodies = server.bodies.splice(0);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    const taskIds = (bodies: string[]) => new Set(bodies.map((body) => (JSON.parse(body) as WhiteboardPushEvent).EventData.TaskId));
+    expect([...taskIds(firstBodies)].filter((id) => taskIds(secondBodies).has(id))).toEqual([]);
+
+    const replay = /^seed (\S+) \(replay this run with --seed (\S+) --now (\d+)\)$/m.exec(first.stderr);
+    expect(replay?.[1]).toBe(replay?.[2]);
+    const summary = JSON.parse(second.stdout) as { seed: string; now: number };
+    expect(second.stderr).toContain(`--seed ${summary.seed} --now ${summary.now}`);
+    const again = await cli(["emit", "--target", url, "--key", key, "--count", "4", "--concurrency", "1", "--journal", freshJournal(), "--seed", replay![2]!, "--now", replay![3]!]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toContain("seed");
+    expect(unsigned(server.bodies)).toEqual(unsigned(firstBodies));
+  });
+
   it("stops with a one-line error on an unreachable target, before recording anything", async () => {
     const journal = freshJournal();
     const url = await refusedUrl();
-    const result = await cli(["emit", "--target", url, "--journal", journal]);
+    const result = await cli(["emit", "--target", url, "--seed", "1", "--journal", journal]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toMatch(/^tiw-push-kit: cannot reach http:\/\/127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)$/);
     expect(existsSync(journal)).toBe(false);

@@ -28,7 +28,9 @@ describe("generate", () => {
           const started = new Map<string, { event: WhiteboardPushStartedEvent; index: number }>();
           events.forEach((event, index) => {
             expect(event.SdkAppId).toBe(options.sdkAppId);
-            expect(event.ExpireTime).toBe(event.Timestamp + options.expireWindowSeconds);
+            // A history that ends at `now`, signed as if sent then: nothing from the future, nothing expired.
+            expect(event.Timestamp).toBeLessThanOrEqual(options.now);
+            expect(event.ExpireTime).toBe(options.now + options.expireWindowSeconds);
             // Every event validates and verifies at the moment it is produced.
             expect(verifyCallback(JSON.stringify(event), { callbackKey: key, sdkAppId: options.sdkAppId, now: event.Timestamp })).toMatchObject({ ok: true });
             const data = event.EventData;
@@ -46,10 +48,35 @@ describe("generate", () => {
             checkStopped(event, started.get(data.TaskId), index, options);
           });
           expect(started.size).toBe(options.count);
+          expect(events.at(-1)?.Timestamp).toBe(options.now);
         },
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("ends the history at the wall clock without now, and draws a fresh seed without seed", () => {
+    const before = Math.floor(Date.now() / 1000);
+    const first = generate({ count: 20, callbackKey: key });
+    const second = generate({ count: 20 });
+    const after = Math.floor(Date.now() / 1000);
+    expect(Math.max(...first.map((event) => event.Timestamp))).toBeGreaterThanOrEqual(before);
+    expect(Math.max(...first.map((event) => event.Timestamp))).toBeLessThanOrEqual(after);
+    for (const event of first) expect(event.ExpireTime).toBeGreaterThan(after);
+    const ids = (events: typeof first) => new Set(events.map((event) => event.EventData.TaskId));
+    expect([...ids(first)].filter((id) => ids(second).has(id))).toEqual([]);
+  });
+
+  it("makes brief tasks as short as the protocol allows", () => {
+    const events = generate({ count: 60, seed: 3, now: 1700000000, durations: "brief", autoStopTimeout: 300 });
+    const stopped = events.filter((event): event is WhiteboardPushStoppedEvent => event.EventType === "WhiteboardPushStopped");
+    for (const { EventData: data } of stopped) {
+      const length = data.PushStopTime - data.PushStartTime;
+      if (data.FinishReason === "AUTO") expect(length).toBeGreaterThanOrEqual(300);
+      expect(length).toBeLessThanOrEqual(data.FinishReason === "AUTO" ? 305 : 60);
+    }
+    // 60 tasks a few seconds apart: the whole history spans minutes, not hours.
+    expect(events.at(-1)!.Timestamp - events[0]!.Timestamp).toBeLessThan(60 * 5 + 305 + 1);
   });
 
   it("gives byte-identical output for the same seed and now, and different output for another seed", () => {

@@ -72,7 +72,7 @@ describe("start", () => {
     const journal = join(dir, "start.db");
     const run = liveCli(["start", "--receiver-port", "0", "--api-port", "0", "--api-journal", join(dir, "start-api.db"), "--rate", "100", "--seed", "3", "--journal", journal]);
     await waitFor(() => run.stdout().includes("emitter"), 10_000, "start to print its services");
-    expect(run.stdout()).toMatch(/^tiw-push-kit is running on 127\.0\.0\.1 \(Ctrl-C stops it\):$/m);
+    expect(run.stdout()).toMatch(/^tiw-push-kit is running on 127\.0\.0\.1, seed \S+ \(Ctrl-C stops it\):$/m);
     const base = listeningUrl(run.stdout(), /receiver\s+(http:\/\/127\.0\.0\.1:\d+)\//);
     expect(base).toBeDefined();
     expect(run.stdout()).toMatch(/emitter\s+mixed sequences into the receiver, 100 events\/s; journal /);

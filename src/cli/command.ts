@@ -154,6 +154,14 @@ export function intValue(name: string, raw: string | undefined, range: { min?: n
   return value;
 }
 
+/** A flag that is a number >= 0, fractions allowed. */
+export function numberValue(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(value) || value < 0) throw new UsageError(`--${name} must be a number >= 0, got '${raw}'`);
+  return value;
+}
+
 /** A URL flag checked to be an absolute http(s) URL. */
 export function httpUrlValue(name: string, value: string): string {
   if (!isHttpUrl(value)) throw new UsageError(`--${name} must be an http(s) URL, got '${value}'`);

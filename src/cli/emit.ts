@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { connect } from "node:net";
-import { defaultExpireWindowSeconds, defaultSdkAppId, generate } from "../generate/generate.js";
+import { defaultSdkAppId, freshSeed, generate } from "../generate/generate.js";
+import { defaultExpireWindowSeconds, unixSeconds } from "../tiw/time-rules.js";
 import { createRandom } from "../generate/random.js";
 import { validateEvent } from "../spec/validation.js";
 import type { WhiteboardPushEvent } from "../events.js";
@@ -23,7 +24,7 @@ export const defaultJournalPath = ".tiw-push-kit/journal.db";
 export const deliveryOptions = {
   target: { type: "string", valueName: "URL", description: "Callback URL of your receiver (http or https)" },
   key: { ...callbackKeyOption, description: "Callback key: every send is signed with ExpireTime = send time + --expire-window" },
-  "expire-window": { type: "string", valueName: "SECONDS", description: "ExpireTime minus the send time", defaultText: String(defaultExpireWindowSeconds) },
+  "expire-window": { type: "string", valueName: "SECONDS", description: "ExpireTime minus the send time (wall clock)", defaultText: String(defaultExpireWindowSeconds) },
   concurrency: { type: "string", short: "c", valueName: "N", description: "Deliveries in flight at once (different tasks)", defaultText: String(defaultConcurrency) },
   rate: { type: "string", valueName: "EVENTS_PER_SECOND", description: "Send at most this many events per second", defaultText: "unlimited" },
   timeout: { type: "string", valueName: "MS", description: "Timeout of one attempt", defaultText: String(defaultTimeoutMs) },
@@ -48,7 +49,9 @@ export const emitCommand = defineCommand({
   description: [
     "Per task, WhiteboardPushStopped is sent only after its WhiteboardPushStarted was answered (unless",
     "--chaos reorder); different tasks go in parallel (--concurrency, --rate). ExpireTime and Sign are",
-    "computed when an event is sent, and again at every retry; Timestamp stays when the event happened.",
+    "computed when an event is sent, and again at every retry, on the wall clock; Timestamp stays when the",
+    "event happened. A generated run is a history that has just happened: its last event is stamped at the",
+    "start of delivery (or --now), the others earlier, so no event arrives from the future or expired.",
     retryPolicyText,
     "",
     "--chaos injects faults, each with its own probability:",
@@ -61,9 +64,9 @@ export const emitCommand = defineCommand({
     ...deliveryOptions,
     scenario: { type: "string", valueName: "NAME", description: "Ending of each task: user-call, auto, exception or mixed", defaultText: "mixed" },
     count: { type: "string", short: "n", valueName: "N", description: "Number of push tasks (two events each)", defaultText: "10" },
-    seed: { type: "string", valueName: "S", description: "Seed of the generated events and of the faults", defaultText: "1" },
+    seed: { type: "string", valueName: "S", description: "Seed of the generated events and of the faults; the same seed and --now replay a run", defaultText: "a fresh one, printed" },
     "sdk-app-id": { ...sdkAppIdOption, defaultText: String(defaultSdkAppId) },
-    now: { type: "string", valueName: "UNIX", description: "Unix seconds at which the first task starts", defaultText: "the current time" },
+    now: { type: "string", valueName: "UNIX", description: "Unix seconds at which the generated history ends (its last Timestamp)", defaultText: "the current time" },
     chaos: { type: "string", valueName: "KIND=P,...", description: "Fault probabilities, e.g. duplicate=0.1,reorder=0.1,bad-sign=0.05" },
     "max-delay": { type: "string", valueName: "MS", description: "Longest delay injected by --chaos delay", defaultText: String(defaultMaxDelayMs) },
     from: { type: "string", valueName: "FILE", description: "Send these bodies (JSON or JSON Lines, - for stdin) instead of generated ones" },
@@ -105,7 +108,9 @@ export const emitCommand = defineCommand({
     if (key === undefined && (chaos["bad-sign"] || chaos.expired)) throw new UsageError("--chaos bad-sign and expired need --key (or TIW_CALLBACK_KEY)");
     if (values["keep-sign"] && values.from === undefined) throw new UsageError("--keep-sign applies to bodies given with --from");
     const scenario = scenarioValue(values.scenario);
-    const seed = values.seed ?? "1";
+    const seed = values.seed ?? freshSeed();
+    const now = intValue("now", values.now, { min: 0 }) ?? unixSeconds(Date.now());
+    if (values.seed === undefined && values.from === undefined) await write(io.stderr, `seed ${seed} (replay this run with --seed ${seed} --now ${now})\n`);
     const events = async () =>
       values.from
         ? eventsFrom(values.from, io)
@@ -116,8 +121,7 @@ export const emitCommand = defineCommand({
             // Unsigned: the deliverer signs every send with a fresh ExpireTime, so a signature made now would be
             // computed, journaled and then replaced for nothing.
             sdkAppId: sdkAppIdValue(values["sdk-app-id"]),
-            now: intValue("now", values.now, { min: 0 }),
-            expireWindowSeconds: settings.expireWindowSeconds,
+            now,
           });
     // Not kept in a variable: once planned, the generated events are garbage.
     const planned = planDeliveries(await events(), {
@@ -131,7 +135,7 @@ export const emitCommand = defineCommand({
     const journal = openJournal(journalPath);
     try {
       const recorded = recordPlan(journal, planned, { target, hasKey: key !== undefined });
-      return await runDeliveries({ io, values, settings, target, key, journal, journalPath, planned: recorded });
+      return await runDeliveries({ io, values, settings, target, key, journal, journalPath, planned: recorded, ...(values.from === undefined ? { replay: { seed, now } } : {}) });
     } finally {
       journal.close();
     }
@@ -257,6 +261,8 @@ export interface DeliveryRun {
   journal: Journal;
   journalPath: string;
   planned: PlannedDelivery[];
+  /** The seed and end of a generated run, reported so the run can be replayed exactly. */
+  replay?: { seed: string; now: number };
 }
 
 /** Sends recorded deliveries with progress, `--verbose` lines and the summary; returns the exit code. */
@@ -298,7 +304,7 @@ export async function runDeliveries(run: DeliveryRun): Promise<number> {
   const result = summary.result();
   const pendingLeft = planned.length - result.sent + result.pending;
   if (values.json) {
-    await write(io.stdout, JSON.stringify({ target, journal: run.journalPath, ...result, pending: pendingLeft }) + "\n");
+    await write(io.stdout, JSON.stringify({ target, journal: run.journalPath, ...run.replay, ...result, pending: pendingLeft }) + "\n");
   } else {
     await write(io.stdout, summaryText(result, target, run.journalPath, pendingLeft));
   }

@@ -1,8 +1,10 @@
 import { defaultRateLimit } from "../cloud-api/rate-limiter.js";
 import { defaultTiwApiPort, serveTiwApi } from "../cloud-api/serve-tiw-api.js";
 import type { KitChange } from "../cloud-api/types.js";
-import { defaultExpireWindowSeconds, defaultSdkAppId } from "../generate/generate.js";
-import { callbackKeyOption, defineCommand, intValue, jsonOption, sdkAppIdOption, sdkAppIdValue, UsageError, write, type Output } from "./command.js";
+import { defaultSdkAppId } from "../generate/generate.js";
+import { defaultExpireWindowSeconds } from "../tiw/time-rules.js";
+import { aheadNote, virtualTimeNote } from "./virtual-time.js";
+import { callbackKeyOption, defineCommand, intValue, numberValue, jsonOption, sdkAppIdOption, sdkAppIdValue, UsageError, write, type Output } from "./command.js";
 
 export const defaultServeJournalPath = ".tiw-push-kit/serve-journal.db";
 
@@ -18,6 +20,9 @@ export const serveCommand = defineCommand({
     "an injected fault (EXCEPTION), each delivering WhiteboardPushStopped through the delivery engine (signed,",
     "retried, journaled). With --secret-id and --secret-key, TC3-HMAC-SHA256 signatures are verified.",
     "Control surface under /_kit/: tasks, deliveries, clock/advance, fault injection, chaos bursts, events (SSE).",
+    "Task times (Timestamp, PushStartTime, PushStopTime) follow a virtual clock (--time-scale, clock/advance) that",
+    "may run ahead of the wall clock, and the output says how far; callbacks are always signed on the wall clock",
+    "(ExpireTime = the later of send time and Timestamp, + --expire-window), so a receiver never sees them expired.",
     "Dashboard at /ui/: every task, callback and delivery live, and buttons to drive them.",
     "Runs until Ctrl-C.",
   ].join("\n"),
@@ -29,10 +34,15 @@ export const serveCommand = defineCommand({
     "callback-key": { ...callbackKeyOption, description: "Callback key at start, as if set with SetWhiteboardPushCallbackKey" },
     "secret-id": { type: "string", valueName: "ID", env: "TIW_SECRET_ID", description: "Verify TC3-HMAC-SHA256 signatures: the SecretId clients sign with" },
     "secret-key": { type: "string", valueName: "KEY", env: "TIW_SECRET_KEY", description: "Verify TC3-HMAC-SHA256 signatures: the SecretKey clients sign with" },
-    "time-scale": { type: "string", valueName: "X", description: "Virtual seconds per real second (0 freezes the clock; move it with POST /_kit/clock/advance)", defaultText: "1" },
+    "time-scale": {
+      type: "string",
+      valueName: "X",
+      description: "Virtual seconds per real second of task times (0 freezes them; move them with POST /_kit/clock/advance); signatures follow the wall clock",
+      defaultText: "1",
+    },
     "prepare-seconds": { type: "string", valueName: "S", description: "Virtual seconds a task stays PREPARED", defaultText: "1" },
     "rate-limit": { type: "string", valueName: "N", description: "Calls per second and action before RequestLimitExceeded (0: off)", defaultText: String(defaultRateLimit) },
-    "expire-window": { type: "string", valueName: "SECONDS", description: "ExpireTime minus Timestamp of the callbacks", defaultText: String(defaultExpireWindowSeconds) },
+    "expire-window": { type: "string", valueName: "SECONDS", description: "ExpireTime minus the wall-clock send time of the callbacks", defaultText: String(defaultExpireWindowSeconds) },
     retries: { type: "string", valueName: "N", description: "Retries of a callback after its first attempt", defaultText: "the delivery engine's" },
     timeout: { type: "string", valueName: "MS", description: "Timeout of one callback attempt", defaultText: "the delivery engine's" },
     journal: { type: "string", valueName: "PATH", description: "SQLite journal of every callback and attempt (:memory: keeps none)", defaultText: defaultServeJournalPath },
@@ -76,7 +86,8 @@ export const serveCommand = defineCommand({
     try {
       const settings = api.settings();
       const lines = [
-        `TIW API stand-in listening on ${server.url}/ (SdkAppId ${settings.sdkAppId}, TC3 signatures ${settings.signatureVerification ? "verified" : "not verified"}, time scale ${settings.timeScale})`,
+        `TIW API stand-in listening on ${server.url}/ (SdkAppId ${settings.sdkAppId}, TC3 signatures ${settings.signatureVerification ? "verified" : "not verified"})`,
+        `  time: ${virtualTimeNote(settings.timeScale)}`,
         `  callback: ${settings.callback || "none yet (SetWhiteboardPushCallback)"}${settings.callbackKey ? ", key set" : ""}; journal: ${journalPath}`,
         `  control surface: ${server.url}/_kit/tasks, /_kit/deliveries, /_kit/clock/advance, /_kit/events`,
         `  dashboard: ${server.dashboardUrl}`,
@@ -93,13 +104,6 @@ export const serveCommand = defineCommand({
     return 0;
   },
 });
-
-function numberValue(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(value) || value < 0) throw new UsageError(`--${name} must be a number >= 0, got '${raw}'`);
-  return value;
-}
 
 /** Every change as one JSON object per line, for scripts. */
 function jsonPrinter(output: Output) {
@@ -134,7 +138,7 @@ function lineOf(change: KitChange): string | undefined {
       // The key is a secret: the log says whether one is set, never what it is.
       return `settings: callback ${change.settings.callback || "(none)"}, key ${change.settings.callbackKey ? "set" : "(none)"}`;
     case "clock":
-      return `clock advanced to ${new Date(change.clock.now).toISOString()}`;
+      return `clock advanced to ${new Date(change.clock.now).toISOString()}${aheadNote(change.clock.aheadMs)}`;
     case "burst": {
       const { burst } = change;
       if (burst.deliveries.some((delivery) => delivery.status === "pending")) return undefined;

@@ -1,17 +1,18 @@
 import { createReceiver } from "../../examples/receiver/receiver.js";
-import { defaultSdkAppId, generate } from "../generate/generate.js";
+import { defaultSdkAppId, freshSeed, generate } from "../generate/generate.js";
 import { createRandom } from "../generate/random.js";
 import { planDeliveries, type ChaosRates, type PlannedDelivery } from "../delivery/chaos.js";
 import { createDeliverer, type DeliveryOutcome } from "../delivery/deliverer.js";
 import { dispatch } from "../delivery/dispatch.js";
 import { openJournal, type Journal } from "../delivery/journal.js";
 import { recordPlan } from "../delivery/record-plan.js";
-import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, sdkAppIdValue, write, type Io, type Values } from "./command.js";
+import { callbackKeyOption, defineCommand, intValue, numberValue, sdkAppIdOption, sdkAppIdValue, write, type Io, type Values } from "./command.js";
 import { chaosFlag, defaultJournalPath, injectedFetch, rateFlag } from "./emit.js";
 import { defaultReceiverPort, listen, reporter } from "./receiver.js";
 import { defaultTiwApiPort, serveTiwApi } from "../cloud-api/serve-tiw-api.js";
 import { defaultServeJournalPath } from "./serve.js";
 import { startTraffic } from "./start-traffic.js";
+import { virtualTimeNote } from "./virtual-time.js";
 
 /** The key `npm start` signs and verifies with when none is given: a local demo, not a secret. */
 const localCallbackKey = "tiw-push-kit-local-key";
@@ -26,7 +27,13 @@ const startOptions = {
   "sdk-app-id": { ...sdkAppIdOption, defaultText: String(defaultSdkAppId) },
   rate: { type: "string", valueName: "EVENTS_PER_SECOND", description: "Pace of the continuous emitter", defaultText: "2" },
   chaos: { type: "string", valueName: "KIND=P,...", description: "Faults the emitter injects (see emit --help)" },
-  seed: { type: "string", valueName: "S", description: "Seed of the generated sequences", defaultText: "the current time" },
+  seed: { type: "string", valueName: "S", description: "Seed of the generated sequences and of the stand-in's traffic", defaultText: "a fresh one, printed" },
+  "time-scale": {
+    type: "string",
+    valueName: "X",
+    description: "Virtual seconds per real second of the stand-in: above 1, its task times run ahead of the wall clock (signatures never do)",
+    defaultText: "1",
+  },
   journal: { type: "string", valueName: "PATH", description: "Journal of the emitter's deliveries", defaultText: defaultJournalPath },
   "api-journal": { type: "string", valueName: "PATH", description: "Journal of the stand-in's callbacks", defaultText: defaultServeJournalPath },
   verbose: { type: "boolean", short: "v", description: "Print every delivery and every callback received" },
@@ -38,6 +45,8 @@ export interface StartContext {
   values: Values<typeof startOptions>;
   callbackKey: string;
   sdkAppId: number;
+  /** Printed at start, so a run's traffic can be replayed with --seed. */
+  seed: string;
   urls: Record<string, string>;
 }
 
@@ -73,12 +82,11 @@ const receiverService: StartService = {
 
 const emitterService: StartService = {
   name: "emitter",
-  async start({ io, values, callbackKey, sdkAppId, urls }) {
+  async start({ io, values, callbackKey, sdkAppId, seed, urls }) {
     const target = urls.receiver;
     if (target === undefined) throw new Error("tiw-push-kit: the emitter needs the receiver started first");
     const rate = rateFlag(values.rate) ?? 2;
     const chaos = chaosFlag(values.chaos);
-    const seed = values.seed ?? String(Date.now());
     const journalPath = values.journal ?? defaultJournalPath;
     const journal = openJournal(journalPath);
     const counts = { sent: 0, delivered: 0, failed: 0, forgedAccepted: 0 };
@@ -112,29 +120,35 @@ const emitterService: StartService = {
   },
 };
 
-/** Virtual seconds per real second of the stand-in in `start`: AUTO endings come within seconds. */
-const startTimeScale = 30;
-/** The stand-in's tasks go idle for this many virtual seconds (10 real s) before AUTO, the API's minimum. */
+/**
+ * The stand-in's tasks go idle for this many virtual seconds before AUTO, the API's minimum. At the
+ * default time scale of 1 that is 5 real minutes: `start` does not accelerate by default, so every
+ * callback on the wire is stamped with the receiver's own time (the emitter's generated histories
+ * show AUTO endings from the first second).
+ */
 const startAutoStopTimeout = 300;
+/** The stand-in's tasks that end by the stop API or a fault do so within this many real seconds. */
+const startEndWithinSeconds = 20;
 
 const apiService: StartService = {
   name: "api",
-  async start({ io, values, callbackKey, sdkAppId, urls }) {
+  async start({ io, values, callbackKey, sdkAppId, seed, urls }) {
     const port = intValue("api-port", values["api-port"], { min: 0, max: 65535 }) ?? defaultTiwApiPort;
     const journalPath = values["api-journal"] ?? defaultServeJournalPath;
-    const server = await serveTiwApi({ port, host: loopback, sdkAppId, callback: urls.receiver, callbackKey, timeScale: startTimeScale, journal: journalPath });
-    const seed = values.seed ?? String(Date.now());
+    const timeScale = numberValue("time-scale", values["time-scale"]) ?? 1;
+    const server = await serveTiwApi({ port, host: loopback, sdkAppId, callback: urls.receiver, callbackKey, timeScale, journal: journalPath });
     const traffic = startTraffic(server.api, {
       sdkAppId,
       random: createRandom(`${seed}:api`),
       everyMs: 4000,
       autoStopTimeout: startAutoStopTimeout,
-      endWithinMs: ((startAutoStopTimeout / startTimeScale) * 1000) / 2,
+      // Well before the idle timeout, in real time, whatever the time scale.
+      endWithinMs: Math.min(startEndWithinSeconds, startAutoStopTimeout / Math.max(timeScale, 1) / 2) * 1000,
       onError: (message) => void write(io.stderr, `tiw-push-kit: stand-in traffic: ${message}\n`),
     });
     return {
       url: `${server.url}/`,
-      description: `TIW API stand-in (time x${startTimeScale}), starting a push task every 4 s; dashboard ${server.dashboardUrl ?? "off"}; journal ${journalPath}`,
+      description: `TIW API stand-in (${virtualTimeNote(timeScale)}), starting a push task every 4 s; dashboard ${server.dashboardUrl ?? "off"}; journal ${journalPath}`,
       status: () => `${traffic.counts.started} tasks started, ${traffic.counts.stopped} stopped by the API, ${traffic.counts.failed} failed`,
       async stop() {
         traffic.stop();
@@ -166,6 +180,7 @@ export const startCommand = defineCommand({
       values,
       callbackKey: values.key ?? localCallbackKey,
       sdkAppId: sdkAppIdValue(values["sdk-app-id"]) ?? defaultSdkAppId,
+      seed: values.seed ?? freshSeed(),
       urls: {},
     };
     const running: Array<{ name: string; service: RunningService }> = [];
@@ -183,7 +198,7 @@ export const startCommand = defineCommand({
       throw error;
     }
     const width = Math.max(...running.map(({ name }) => name.length)) + 2;
-    await write(io.stdout, `tiw-push-kit is running on ${loopback} (Ctrl-C stops it):\n`);
+    await write(io.stdout, `tiw-push-kit is running on ${loopback}, seed ${context.seed} (Ctrl-C stops it):\n`);
     for (const { name, service } of running) {
       await write(io.stdout, `  ${name.padEnd(width)}${service.url ? `${service.url}  ` : ""}${service.description}\n`);
     }
@@ -213,7 +228,8 @@ async function* endlessPlan(options: EndlessPlanOptions): AsyncGenerator<Planned
   const { journal, target, callbackKey, sdkAppId, seed, chaos } = options;
   const random = createRandom(`${seed}:chaos`);
   for (let batch = 1; ; batch++) {
-    const events = generate({ count: tasksPerBatch, seed: `${seed}:${batch}`, callbackKey, sdkAppId, now: Math.floor(Date.now() / 1000) });
+    // A history that has just happened, generated as the previous batch runs out.
+    const events = generate({ count: tasksPerBatch, seed: `${seed}:${batch}`, callbackKey, sdkAppId });
     yield* recordPlan(journal, planDeliveries(events, { chaos, random, source: "start" }), { target, hasKey: true });
   }
 }

@@ -6,6 +6,7 @@ import { toJUnit } from "../../contract-tests/junit.js";
 import { budgetsBeforeGivingUp } from "../../contract-tests/session.js";
 import { defaultBudgetMs, planChecks, runContract, UnreachableTargetError, type ContractOptions } from "../../contract-tests/run-contract.js";
 import type { WhiteboardPushStartedEvent } from "../events.js";
+import { freshSeed } from "../generate/generate.js";
 import { callbackKeyOption, defineCommand, httpUrlValue, intValue, jsonOption, requireValue, sdkAppIdOption, UsageError, write, type Io } from "./command.js";
 
 const nameWidth = Math.max(...checks.map((check) => check.name.length)) + 2;
@@ -44,6 +45,11 @@ export const verifyCommand = defineCommand({
     "concurrent burst (strict). Prints one line per check, with what was sent, what came back and what was",
     "expected when a check fails. Exits 0 when no check fails, 1 when one does, 2 on bad usage or when the",
     "target cannot be reached. `--list` prints the checks.",
+    "",
+    "Timing: valid callbacks are signed when sent (ExpireTime = send time + 300 s) and belong to brief tasks that",
+    "have just ended, so each arrives --event-age seconds after its Timestamp, plus its task's length for a",
+    "Started sent with its Stopped: at most 305 s for an AUTO task's Started (AutoStopTimeout is at least",
+    "300 s), 60 s for any other. A receiver that refuses a Timestamp older than 10 minutes passes.",
   ].join("\n"),
   options: {
     target: { type: "string", valueName: "URL", description: "Your receiver's callback URL, e.g. http://127.0.0.1:3000/tiw/callback" },
@@ -55,7 +61,8 @@ export const verifyCommand = defineCommand({
     hardened: { type: "boolean", description: "Your receiver confirms tasks with DescribeWhiteboardPush: at strict, also check it refuses unknown tasks" },
     "announce-url": { type: "string", valueName: "URL", description: "POST each task's Started here before its callbacks, so your TIW API stand-in knows it" },
     "timeout-ms": { type: "string", valueName: "MS", description: "Time budget of each answer; requests are abandoned after three times this", defaultText: String(defaultBudgetMs) },
-    seed: { type: "string", valueName: "S", description: "Seed of task ids and data, to reproduce a run", defaultText: "random" },
+    seed: { type: "string", valueName: "S", description: "Seed of task ids and data, to reproduce a run", defaultText: "a fresh one, printed" },
+    "event-age": { type: "string", valueName: "SECONDS", description: "How long before it is sent each task's last callback happened", defaultText: "0" },
     junit: { type: "string", valueName: "FILE", description: "Also write the results as JUnit XML to FILE" },
     list: { type: "boolean", description: "List the checks with one line each, and exit" },
     json: jsonOption,
@@ -85,6 +92,9 @@ export const verifyCommand = defineCommand({
     if (inspectUrl !== undefined && !inspectUrl.includes("{TaskId}")) throw new UsageError(`--inspect-url must contain {TaskId}, got '${inspectUrl}'`);
     const timeoutMs = intValue("timeout-ms", values["timeout-ms"], { min: 1, max: 600_000 }) ?? defaultBudgetMs;
     const announceUrl = values["announce-url"] === undefined ? undefined : httpUrlValue("announce-url", values["announce-url"]);
+    const eventAgeSeconds = intValue("event-age", values["event-age"], { min: 0, max: 86_400 });
+    const seed = values.seed ?? freshSeed();
+    if (values.seed === undefined) await write(io.stderr, `seed ${seed} (replay this run with --seed ${seed})\n`);
 
     const options: ContractOptions = {
       target,
@@ -97,7 +107,8 @@ export const verifyCommand = defineCommand({
       ...(only ? { only } : {}),
       ...(inspectUrl === undefined ? {} : { inspect: inspectUrl }),
       ...(announceUrl === undefined ? {} : { announce: announcer(announceUrl, io, budgetsBeforeGivingUp * timeoutMs) }),
-      ...(values.seed === undefined ? {} : { seed: values.seed }),
+      seed,
+      ...(eventAgeSeconds === undefined ? {} : { eventAgeSeconds }),
     };
     const planned = planChecks(options).length;
     const interrupt = new AbortController();

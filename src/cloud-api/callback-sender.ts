@@ -8,6 +8,8 @@ export interface CallbackRoute {
   callbackKey?: string;
   /** Unique per delivery, so a journal can tell deliveries apart. */
   eventId: string;
+  /** When the delivery was created, wall-clock Unix ms: a callback queued behind its task's earlier one keeps it. */
+  createdAt: number;
   /** Told about every attempt, retries included. */
   onAttempt(attempt: KitAttempt): void;
 }

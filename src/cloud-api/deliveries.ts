@@ -17,7 +17,7 @@ export interface DeliveriesOptions {
   /** The current settings; `url` is empty when no callback URL is configured. */
   settings(): CallbackRouteSettings;
   changed(delivery: KitDelivery): void;
-  /** Virtual Unix milliseconds, for the times of deliveries and engine failures. */
+  /** The wall clock in Unix milliseconds, for the times of deliveries and engine failures: sending is real, not virtual. */
   now: () => number;
   /** Settled deliveries beyond this many are forgotten, oldest first. */
   maxDeliveries?: number;
@@ -68,6 +68,7 @@ export function createDeliveries(options: DeliveriesOptions): Deliveries {
         target: route.handler ?? route.url,
         ...(route.callbackKey ? { callbackKey: route.callbackKey } : {}),
         eventId: delivery.id,
+        createdAt: delivery.createdAt,
         onAttempt(attempt) {
           delivery.attempts.push(attempt);
           options.changed(delivery);

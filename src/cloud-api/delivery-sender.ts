@@ -10,7 +10,7 @@ export interface DeliverySenderOptions {
   /** Records every callback and attempt, so nothing is lost and `tiw-push-kit log` can list them. */
   journal?: Journal;
   fetch?: typeof fetch;
-  /** Unix milliseconds: the stand-in's virtual clock, so `ExpireTime` follows the callbacks' `Timestamp`. */
+  /** The wall clock in Unix milliseconds (default `Date.now`): callbacks are signed on it, never on the virtual clock. */
   now?: () => number;
   expireWindowSeconds?: number;
   /** Retries after the first attempt (the engine's default when absent). */
@@ -61,7 +61,7 @@ export function createDeliverySender(options: DeliverySenderOptions = {}): Callb
     async send(event, route) {
       const deliverer = delivererFor(route.target, route.callbackKey);
       attemptListeners.set(route.eventId, route.onAttempt);
-      const delivery = deliverer.deliver(event, { eventId: route.eventId, source: standInSource, signal: closing.signal });
+      const delivery = deliverer.deliver(event, { eventId: route.eventId, createdAt: route.createdAt, source: standInSource, signal: closing.signal });
       inFlight.add(delivery);
       try {
         return (await delivery).status === "delivered";

@@ -2,11 +2,11 @@ import { randomInt } from "node:crypto";
 import type { FetchHandler } from "../adapters/node.js";
 import { createChaosBursts } from "../dashboard/chaos-bursts.js";
 import { readJournalHistory } from "../dashboard/journal-history.js";
-import { perRunReading } from "../dashboard/per-run-reading.js";
 import { createSignedPayloads } from "../dashboard/signed-payloads.js";
 import { openTaskHistory } from "../dashboard/task-history.js";
 import type { Journal } from "../delivery/index.js";
-import { defaultExpireWindowSeconds, defaultSdkAppId } from "../generate/generate.js";
+import { defaultSdkAppId } from "../generate/generate.js";
+import { defaultExpireWindowSeconds } from "../tiw/time-rules.js";
 import { BodyTooLargeError, readBody } from "../receiver/read-body.js";
 import { actionHandlers, checkCallbackUrl, type ActionContext, type CallbackSettings } from "./actions.js";
 import type { CallbackSender } from "./callback-sender.js";
@@ -154,9 +154,8 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
       }
     }
   };
+  // Task times follow the virtual clock; what happens on the wire (sending, signing, attempts) follows the wall clock.
   const clock = createClock({ timeScale: options.timeScale ?? 1, wallClock });
-  // The engine reads the time twice per attempt (its `at`, then to sign): one reading, so payloads are exact.
-  const sendNow = perRunReading(() => clock.now(), () => clock.advancedMs);
   const settings: CallbackSettings = { callback: options.callback ?? "", callbackKey: options.callbackKey ?? "" };
   const callbackRoute = (): CallbackRouteSettings => ({
     url: settings.callback,
@@ -172,7 +171,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
   const sender =
     options.sender ??
     createDeliverySender({
-      now: sendNow,
+      now: wallClock,
       expireWindowSeconds,
       ...(options.journal ? { journal: options.journal } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -187,7 +186,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
       if (delivery.status === "pending" && delivery.attempts.length === 0) payloads.remember(delivery.id, { callbackKey: settings.callbackKey });
       publish({ type: "delivery", delivery: withCopiedAttempts(delivery) });
     },
-    now: () => clock.now(),
+    now: wallClock,
   });
   const tasks = createPushTasks({
     clock,
@@ -203,7 +202,8 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
     sdkAppId,
     expireWindowSeconds,
     route: callbackRoute,
-    now: sendNow,
+    now: () => clock.now(),
+    wallClock,
     ...(options.journal ? { journal: options.journal } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
@@ -228,7 +228,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
   }
   const clockView = (): KitClock => {
     const now = clock.now();
-    return { now, nowSeconds: Math.floor(now / 1000), timeScale: clock.timeScale, advancedMs: clock.advancedMs };
+    return { now, nowSeconds: Math.floor(now / 1000), timeScale: clock.timeScale, advancedMs: clock.advancedMs, aheadMs: Math.max(0, now - wallClock()) };
   };
   const context: ActionContext = { tasks, settings, settingsChanged: () => publish({ type: "settings", settings: settingsView() }) };
 

@@ -7,6 +7,7 @@ import type { KitChaosBurst, KitChaosDelivery, KitChaosRequest, KitFault } from 
 import { createDeliverer, faults, isForged, type AttemptRecord, type Deliverer, type Fault, type Journal } from "../delivery/index.js";
 import { signatureFaults } from "../delivery/faults.js";
 import { generate } from "../generate/generate.js";
+import { unixSeconds } from "../tiw/time-rules.js";
 import type { SignedPayloads } from "./signed-payloads.js";
 
 // The spec's KitFault and the engine's Fault must stay the same set: this fails to compile otherwise.
@@ -18,8 +19,10 @@ export interface ChaosBurstsOptions {
   expireWindowSeconds: number;
   /** The current callback URL and key (and in-process receiver, if any). */
   route(): CallbackRouteSettings;
-  /** Virtual Unix milliseconds, read once per synchronous run (see `perRunReading`). */
+  /** Virtual Unix milliseconds: the generated tasks' history ends there. */
   now(): number;
+  /** The wall clock in Unix milliseconds: bursts are sent and signed on it (default `Date.now`). */
+  wallClock?: () => number;
   journal?: Journal;
   fetch?: typeof fetch;
   timeoutMs?: number;
@@ -59,6 +62,7 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
   const inFlight = new Set<Promise<void>>();
   const closing = new AbortController();
   const maxBursts = options.maxBursts ?? 100;
+  const wallClock = options.wallClock ?? Date.now;
 
   function send(request: KitChaosRequest = {}): KitChaosBurst {
     const route = options.route();
@@ -68,8 +72,8 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
     const chosen = chosenFaults(request.faults, route.callbackKey !== "");
 
     const id = `burst_${randomUUID().slice(0, 8)}`;
-    const createdAt = options.now();
-    const events = generate({ count: Math.ceil(count / 2), seed: id, sdkAppId: options.sdkAppId, now: Math.floor(createdAt / 1000) }).slice(0, count);
+    const createdAt = wallClock();
+    const events = generate({ count: Math.ceil(count / 2), seed: id, sdkAppId: options.sdkAppId, now: unixSeconds(options.now()) }).slice(0, count);
     const deliveries: KitChaosDelivery[] = events.map((event, index) => {
       const fault = chosen[index % chosen.length] as Fault;
       return {
@@ -117,7 +121,7 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
           ...(options.fetch ? { fetch: options.fetch } : {}),
           ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
           retries: 0,
-          now: options.now,
+          now: wallClock,
           random: variantRandom(variant),
           onAttempt,
         });
@@ -140,6 +144,7 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
           for (const { delivery, engine: deliverer } of ofTask) {
             const outcome = await deliverer.deliver(delivery.event, {
               eventId: delivery.id,
+              createdAt: burst.createdAt,
               fault: delivery.fault,
               source: `${burstSourcePrefix}${burst.id}`,
               signal: closing.signal,

@@ -3,6 +3,7 @@ import { faultyBody, type Fault } from "../delivery/faults.js";
 import type { WhiteboardPushEvent } from "../events.js";
 import { verifyCallback } from "../receiver/verify-callback.js";
 import { withSignature } from "../signing/signing.js";
+import { expireTimeAt, unixSeconds } from "../tiw/time-rules.js";
 
 /** A callback as the stand-in sent it: its event before signing, the fault applied, every attempt. */
 export interface SentCallback {
@@ -36,20 +37,19 @@ export interface SignedPayloads {
 
 /**
  * The signed bodies the dashboard shows. The engine signs at send time and keeps no copy, so a body
- * is rebuilt from what fixes it: the event, the key it was signed with, the fault, and the virtual
- * time of the attempt (`ExpireTime = second of the attempt + expireWindowSeconds`). The stand-in
- * reads its clock once per synchronous run for the engine, so that time is exactly the one signed.
+ * is rebuilt from what fixes it: the event, the key it was signed with, the fault, and the wall-clock
+ * time of the attempt, which the engine signs with (`expireTimeAt`).
  */
 export function createSignedPayloads(options: SignedPayloadsOptions): SignedPayloads {
   const signings = new Map<string, Signing>();
   const maxEntries = options.maxEntries ?? 10_000;
 
   function bodyOf(sent: SentCallback, signing: Signing, at: number): string {
-    const nowSeconds = Math.floor(at / 1000);
+    const nowSeconds = unixSeconds(at);
     const callbackKey = signing.callbackKey === "" ? undefined : signing.callbackKey;
     const { expireWindowSeconds } = options;
     if (sent.fault) return faultyBody(sent.event, sent.fault, { callbackKey, nowSeconds, expireWindowSeconds, random: signing.random ?? Math.random });
-    return JSON.stringify(callbackKey === undefined ? sent.event : withSignature(sent.event, callbackKey, nowSeconds + expireWindowSeconds));
+    return JSON.stringify(callbackKey === undefined ? sent.event : withSignature(sent.event, callbackKey, expireTimeAt(sent.event.Timestamp, nowSeconds, expireWindowSeconds)));
   }
 
   function check(body: string, at: number): KitSignatureCheck {
@@ -59,7 +59,7 @@ export function createSignedPayloads(options: SignedPayloadsOptions): SignedPayl
         ? { result: "unknown", reason: null, message: "No callback key is configured now, so the signature cannot be checked." }
         : { result: "unsigned", reason: null, message: "No callback key is configured: sent without ExpireTime and Sign, as TIW does." };
     }
-    const result = verifyCallback(body, { callbackKey, sdkAppId: options.sdkAppId, now: Math.floor(at / 1000) });
+    const result = verifyCallback(body, { callbackKey, sdkAppId: options.sdkAppId, now: unixSeconds(at) });
     if (result.ok) return { result: "valid", reason: null, message: "Verifies with the configured key: Sign matches, ExpireTime had not passed when it was sent, SdkAppId is this app's." };
     return { result: "invalid", reason: result.reason, message: result.message };
   }

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { EventType, WhiteboardPushEvent } from "../events.js";
-import { defaultExpireWindowSeconds } from "../generate/generate.js";
 import { sign } from "../signing/signing.js";
+import { defaultExpireWindowSeconds, expireTimeAt, unixSeconds } from "../tiw/time-rules.js";
 import { faultyBody, isForged, type Fault } from "./faults.js";
 import { createHttpPoster, HttpTimeoutError } from "./http-poster.js";
 import { isHttpUrl } from "./is-http-url.js";
@@ -16,7 +16,10 @@ export type CallbackTarget = string | ((request: Request) => Promise<Response>);
 
 export interface DelivererOptions extends Partial<RetryPolicy> {
   target: CallbackTarget;
-  /** When set, `ExpireTime` and `Sign` are recomputed at every send and retry: `ExpireTime = now + expireWindowSeconds`. */
+  /**
+   * When set, `ExpireTime` and `Sign` are recomputed at every send and retry, on the wall clock:
+   * `ExpireTime = max(send second, Timestamp) + expireWindowSeconds` (see `expireTimeAt`).
+   */
   callbackKey?: string;
   /** Default 300 s. */
   expireWindowSeconds?: number;
@@ -25,7 +28,7 @@ export interface DelivererOptions extends Partial<RetryPolicy> {
   /** When given, every event and every attempt is recorded. */
   journal?: Journal;
   fetch?: typeof fetch;
-  /** Unix milliseconds (default `Date.now`). */
+  /** The wall clock in Unix milliseconds (default `Date.now`): signatures and attempt times follow it, never a virtual clock. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   /** In [0, 1), for the backoff jitter and the malformed variants (default `Math.random`). */
@@ -40,6 +43,8 @@ export interface DeliverOptions {
   /** The journal is known to hold `eventId` already (a recorded plan): skips looking it up. */
   recorded?: boolean;
   source?: string;
+  /** When the event was created, wall-clock Unix ms, as journaled (default: when `deliver` is called). */
+  createdAt?: number;
   fault?: Fault;
   /** Send the body as given, without recomputing `ExpireTime` and `Sign`. */
   keepSign?: boolean;
@@ -121,11 +126,11 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
 
   // The signature depends only on the key and the expiry second: computed once per second, not per event.
   let lastSignature = { expireTime: Number.NaN, sign: "" };
-  function bodyFor(event: WhiteboardPushEvent, fault: Fault | undefined, keepSign: boolean): string {
-    const nowSeconds = Math.floor(now() / 1000);
+  function bodyFor(event: WhiteboardPushEvent, fault: Fault | undefined, keepSign: boolean, atMs: number): string {
+    const nowSeconds = unixSeconds(atMs);
     if (fault) return faultyBody(event, fault, { callbackKey, nowSeconds, expireWindowSeconds, random });
     if (keepSign || callbackKey === undefined) return JSON.stringify(event);
-    const expireTime = nowSeconds + expireWindowSeconds;
+    const expireTime = expireTimeAt(event.Timestamp, nowSeconds, expireWindowSeconds);
     if (lastSignature.expireTime !== expireTime) lastSignature = { expireTime, sign: sign(callbackKey, expireTime) };
     return JSON.stringify({ ...event, ExpireTime: expireTime, Sign: lastSignature.sign });
   }
@@ -175,7 +180,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       const eventType = event.EventType;
       const forged = isForged(fault);
       if (journal && !(deliverOptions.recorded && deliverOptions.eventId) && !journal.hasEvent(eventId)) {
-        const context = { target: typeof target === "string" ? target : "in-process", hasKey: callbackKey !== undefined, createdAt: now() };
+        const context = { target: typeof target === "string" ? target : "in-process", hasKey: callbackKey !== undefined, createdAt: deliverOptions.createdAt ?? now() };
         journal.addEvent(journalEntry(eventId, { event, keepSign, fault, source: deliverOptions.source }, context));
         // Recorded before it is sent: a crash from here on leaves it pending, never unknown.
         await journal.flush();
@@ -188,7 +193,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       for (;;) {
         attempts += 1;
         const at = now();
-        last = { eventId, attempt: attempts, at, ...(await exchange(bodyFor(event, fault, keepSign))) };
+        last = { eventId, attempt: attempts, at, ...(await exchange(bodyFor(event, fault, keepSign, at))) };
         onAttempt?.(last);
         if (last.statusCode === 200 || attempts >= maxAttempts) break;
         journal?.addAttempt(last);

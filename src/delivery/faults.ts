@@ -1,5 +1,6 @@
 import { withSignature } from "../signing/signing.js";
 import type { WhiteboardPushEvent } from "../events.js";
+import { expiredExpireTime, expireTimeAt } from "../tiw/time-rules.js";
 
 /** Faults that make a body a forgery a correct receiver must reject. */
 export const forgedFaults = ["bad-sign", "expired", "wrong-app", "malformed"] as const;
@@ -17,7 +18,7 @@ export const signatureFaults: readonly Fault[] = ["bad-sign", "expired"];
 
 export interface FaultContext {
   callbackKey?: string;
-  /** Unix seconds at send time. */
+  /** Unix seconds at send time, on the wall clock. */
   nowSeconds: number;
   expireWindowSeconds: number;
   random: () => number;
@@ -29,14 +30,13 @@ export interface FaultContext {
  */
 export function faultyBody(event: WhiteboardPushEvent, fault: Fault, context: FaultContext): string {
   const { callbackKey, nowSeconds, expireWindowSeconds } = context;
-  const freshExpiry = nowSeconds + expireWindowSeconds;
+  const freshExpiry = expireTimeAt(event.Timestamp, nowSeconds, expireWindowSeconds);
   switch (fault) {
     case "bad-sign":
       // A well-formed signature of the right expiry under another key.
       return JSON.stringify(withSignature(event, `${callbackKey ?? ""}-forged`, freshExpiry));
     case "expired": {
-      const pastExpiry = nowSeconds - 60;
-      return JSON.stringify(withSignature(event, requireKey(callbackKey, fault), pastExpiry));
+      return JSON.stringify(withSignature(event, requireKey(callbackKey, fault), expiredExpireTime(nowSeconds)));
     }
     case "wrong-app":
       return JSON.stringify(signed({ ...event, SdkAppId: otherApp(event.SdkAppId) }, callbackKey, freshExpiry));

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type {
   FinishReason,
   WhiteboardPushError,
@@ -6,32 +7,39 @@ import type {
   WhiteboardPushStoppedEvent,
 } from "../events.js";
 import { withSignature } from "../signing/signing.js";
+import { defaultExpireWindowSeconds, expireTimeAt, unixSeconds } from "../tiw/time-rules.js";
 import { createRandom, type Random } from "./random.js";
 
 export const scenarios = ["user-call", "auto", "exception", "mixed"] as const;
 export type Scenario = (typeof scenarios)[number];
+/** `realistic`: tasks of minutes to hours; `brief`: the shortest tasks the protocol allows, so no event is old when sent. */
+export type Durations = "realistic" | "brief";
 
 export interface GenerateOptions {
   /** Which endings to produce; `mixed` draws one of the three per task (default `mixed`). */
   scenario?: Scenario;
   /** Number of push tasks; each gives a Started and a Stopped (default 1). */
   count?: number;
-  /** Same seed and `now` give identical output (default 1). */
+  /** Same seed and `now` give identical output (default: a fresh seed, see `freshSeed`). */
   seed?: number | string;
-  /** Signs every event when given; without it, `ExpireTime` and `Sign` are left out, as TIW does. */
+  /** Signs every event as if sent at `now`; without it, `ExpireTime` and `Sign` are left out, as TIW does. */
   callbackKey?: string;
   /** Default 1400000001, the SdkAppId of Tencent's examples. */
   sdkAppId?: number;
-  /** Unix seconds at which the first task starts (default: the system clock). */
+  /**
+   * Unix seconds at which the history ends: the last event's `Timestamp` is this second, every
+   * other one is earlier (default: the wall clock, so nothing lies in the future).
+   */
   now?: number;
-  /** Seconds from `Timestamp` to `ExpireTime` (default 300; Tencent does not document its window). */
+  /** Seconds from signing (`now`) to `ExpireTime` (default 300; Tencent does not document its window). */
   expireWindowSeconds?: number;
   /** The task's `AutoStopTimeout`, [300, 259200] (default 1800, as TIW's). */
   autoStopTimeout?: number;
+  /** How long tasks last and how far apart they start (default `realistic`). */
+  durations?: Durations;
 }
 
 export const defaultSdkAppId = 1400000001;
-export const defaultExpireWindowSeconds = 300;
 export const defaultAutoStopTimeout = 1800;
 export const autoStopTimeoutRange = [300, 259200] as const;
 const maxRoomId = 4294967294;
@@ -56,10 +64,11 @@ const pushErrors: readonly WhiteboardPushError[] = [
  * const events = generate({ scenario: "mixed", count: 10, seed: 7, callbackKey: "my-key" });
  */
 export function generate(options: GenerateOptions = {}): WhiteboardPushEvent[] {
-  const random = createRandom(options.seed ?? 1);
+  const random = createRandom(options.seed ?? freshSeed());
   const count = options.count ?? 1;
-  const startOfRun = options.now ?? Math.floor(Date.now() / 1000);
+  const end = options.now ?? unixSeconds(Date.now());
   const autoStopTimeout = options.autoStopTimeout ?? defaultAutoStopTimeout;
+  const brief = options.durations === "brief";
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`tiw-push-kit: count must be a whole number >= 0, got ${count}`);
   const [minTimeout, maxTimeout] = autoStopTimeoutRange;
   if (!Number.isInteger(autoStopTimeout) || autoStopTimeout < minTimeout || autoStopTimeout > maxTimeout) {
@@ -69,20 +78,42 @@ export function generate(options: GenerateOptions = {}): WhiteboardPushEvent[] {
   const taskIds = new Set<string>();
   const events: WhiteboardPushEvent[] = [];
   const scenario = options.scenario ?? "mixed";
-  let nextStart = startOfRun;
+  // Drawn from second 0, then moved so that the history ends at `end`.
+  let nextStart = 0;
   for (let i = 0; i < count; i++) {
     const ending = scenario === "mixed" ? random.pick(["USER_CALL", "AUTO", "EXCEPTION"] as const) : endingOf[scenario];
     const taskId = uniqueTaskId(random, taskIds);
-    events.push(...task(random, { taskId, ending, pushStartTime: nextStart, autoStopTimeout, sdkAppId: options.sdkAppId ?? defaultSdkAppId }));
+    events.push(...task(random, { taskId, ending, pushStartTime: nextStart, autoStopTimeout, brief, sdkAppId: options.sdkAppId ?? defaultSdkAppId }));
     // Tasks begin a few seconds to a few minutes apart, so their lifetimes overlap.
-    nextStart += random.int(1, 180);
+    nextStart += brief ? random.int(1, 5) : random.int(1, 180);
   }
   // Stable sort: events of the same second keep Started-before-Stopped.
   events.sort((a, b) => a.Timestamp - b.Timestamp);
+  const shift = end - (events.at(-1)?.Timestamp ?? 0);
   const key = options.callbackKey;
-  if (key === undefined) return events;
   const window = options.expireWindowSeconds ?? defaultExpireWindowSeconds;
-  return events.map((event) => withSignature(event, key, event.Timestamp + window));
+  return events.map((event) => {
+    const moved = shifted(event, shift);
+    return key === undefined ? moved : withSignature(moved, key, expireTimeAt(moved.Timestamp, end, window));
+  });
+}
+
+/**
+ * A seed for a run that was given none: different every run, short enough to print and pass back
+ * with `--seed` to replay the run exactly.
+ */
+export function freshSeed(): string {
+  return randomBytes(4).toString("hex");
+}
+
+/** The event with every time field moved by `seconds`: the relations between them stay. */
+function shifted<E extends WhiteboardPushEvent>(event: E, seconds: number): E {
+  const data = event.EventData;
+  const times =
+    "PushStopTime" in data
+      ? { PushStartTime: data.PushStartTime + seconds, PushStopTime: data.PushStopTime + seconds, IMSyncTime: data.IMSyncTime + seconds }
+      : { PushStartTime: data.PushStartTime + seconds };
+  return { ...event, EventData: { ...data, ...times }, Timestamp: event.Timestamp + seconds };
 }
 
 interface TaskPlan {
@@ -90,6 +121,7 @@ interface TaskPlan {
   ending: FinishReason;
   pushStartTime: number;
   autoStopTimeout: number;
+  brief: boolean;
   sdkAppId: number;
 }
 
@@ -130,14 +162,14 @@ function task(random: Random, plan: TaskPlan): [WhiteboardPushStartedEvent, Whit
 function durationOf(random: Random, plan: TaskPlan): number {
   switch (plan.ending) {
     case "USER_CALL":
-      return random.int(30, 2 * 3600);
+      return plan.brief ? random.int(30, 60) : random.int(30, 2 * 3600);
     case "AUTO": {
       // Active for a while, then idle for AutoStopTimeout seconds before TIW stops the push.
-      const activeSeconds = random.int(0, 3600);
+      const activeSeconds = plan.brief ? 0 : random.int(0, 3600);
       return activeSeconds + plan.autoStopTimeout + random.int(0, 5);
     }
     case "EXCEPTION":
-      return random.int(3, 3600);
+      return plan.brief ? random.int(3, 30) : random.int(3, 3600);
   }
 }
 

@@ -55,7 +55,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The virtual clock that task times and callbacks follow */
+        /** The virtual clock that task times follow (signatures follow the wall clock) */
         get: operations["getKitClock"];
         put?: never;
         post?: never;
@@ -563,12 +563,15 @@ export type components = {
             timeScale: number;
             /** @description Virtual seconds a task stays PREPARED. — 任务处于 PREPARED 的虚拟秒数。 */
             prepareSeconds: number;
-            /** @description ExpireTime minus Timestamp of the callbacks. — 回调的 ExpireTime 与 Timestamp 之差。 */
+            /** @description ExpireTime minus the wall-clock second a callback is sent (or its Timestamp, when a virtual clock put it later). — 回调的 ExpireTime 与发送时刻（墙上时钟，若 Timestamp 更晚则取 Timestamp）之差。 */
             expireWindowSeconds: number;
             /** @description Path of the SQLite journal that keeps the history across restarts (`:memory:` keeps none), null without one. — 保存历史的 SQLite 日志路径，无则为 null。 */
             journal: string | null;
         };
-        /** @description The virtual clock. — 虚拟时钟。 */
+        /**
+         * @description The virtual clock that task times (`Timestamp`, `PushStartTime`, `PushStopTime`) follow. Sending
+         *     and signing follow the wall clock, so callbacks stay valid however far ahead it runs. — 任务时间所依据的虚拟时钟；发送与签名始终依据墙上时钟。
+         */
         KitClock: {
             /** @description Virtual time, Unix milliseconds. — 虚拟时间，Unix 毫秒。 */
             now: number;
@@ -577,6 +580,8 @@ export type components = {
             timeScale: number;
             /** @description Total milliseconds added by advance. — 手动拨快的总毫秒数。 */
             advancedMs: number;
+            /** @description How far virtual time is ahead of the wall clock, in milliseconds (0 when it follows it). — 虚拟时间领先墙上时钟的毫秒数。 */
+            aheadMs: number;
         };
         /** @description How far to move the clock; give exactly one of the two. — 拨快时钟的时长，二者给其一。 */
         KitAdvanceRequest: {

@@ -252,7 +252,9 @@ function renderSettings() {
   set("callback", settings.callback ? [h("code", {}, [settings.callback])] : [h("span", { class: "missing" }, ["none: no callback is sent"])]);
   set("callbackKey", settings.callbackKey ? [h("code", {}, [settings.callbackKey]), " ", h("span", { class: "hint" }, ["(masked)"])] : [h("span", { class: "missing" }, ["none: callbacks go unsigned"])]);
   set("sdkAppId", [String(settings.sdkAppId)]);
-  set("timeScale", [settings.timeScale === 0 ? "frozen: only POST /_kit/clock/advance moves it" : settings.timeScale === 1 ? "×1, real time" : `×${settings.timeScale}`]);
+  set("timeScale", [
+    settings.timeScale === 0 ? "frozen: only POST /_kit/clock/advance moves it" : settings.timeScale === 1 ? "×1, real time" : `×${settings.timeScale}: task times run ahead of the wall clock`,
+  ]);
   set("signatureVerification", [settings.signatureVerification ? `verified (SecretId ${settings.secretId ?? ""})` : "not verified"]);
   set("journal", [settings.journal === null ? "none: history ends with the process" : settings.journal === ":memory:" ? "in memory: history ends with the process" : h("code", {}, [settings.journal])]);
   renderClock();
@@ -271,7 +273,22 @@ function renderClock() {
   const { clock, receivedAt } = state.clock;
   const now = clock.now + (Date.now() - receivedAt) * clock.timeScale;
   const cell = document.querySelector('[data-setting="clock"]');
-  if (cell) cell.replaceChildren(time(now), " ", h("span", { class: "hint" }, [dateFormat.format(new Date(now))]));
+  // Task times are virtual; the wire (signatures, attempts) follows the wall clock. Say so when they part.
+  const aheadSeconds = Math.round((now - Date.now()) / 1000);
+  const ahead =
+    aheadSeconds >= 1
+      ? h("span", { class: "badge warn", "data-clock-ahead": String(aheadSeconds) }, [
+          `${aheadText(aheadSeconds)} ahead of your wall clock: task times are virtual; callbacks are signed on the wall clock`,
+        ])
+      : null;
+  if (cell) cell.replaceChildren(...[time(now), " ", h("span", { class: "hint" }, [dateFormat.format(new Date(now))]), ...(ahead ? [" ", ahead] : [])]);
+}
+
+/** @param {number} seconds */
+function aheadText(seconds) {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 /** @param {KitTask} task */
