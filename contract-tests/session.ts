@@ -76,16 +76,19 @@ export function createSession(options: SessionOptions): Session {
 
   async function tasks(count: number, scenario: Scenario, { announce = true } = {}): Promise<Task[]> {
     generated += 1;
-    // Brief tasks that have just ended: valid callbacks arrive as soon after their Timestamp as the protocol allows.
-    const events = generate({
-      scenario,
-      count,
-      seed: `${options.seed}/${generated}`,
-      sdkAppId: options.sdkAppId,
-      now: options.now() - options.eventAgeSeconds,
-      durations: "brief",
-      autoStopTimeout: briefAutoStopTimeout,
-    });
+    // Brief tasks that have each just ended (one history per task, so none waits behind a longer
+    // one): valid callbacks arrive as soon after their Timestamp as the protocol allows.
+    const events = Array.from({ length: count }, (_, index) =>
+      generate({
+        scenario,
+        count: 1,
+        seed: `${options.seed}/${generated}/${index}`,
+        sdkAppId: options.sdkAppId,
+        now: options.now() - options.eventAgeSeconds,
+        durations: "brief",
+        autoStopTimeout: briefAutoStopTimeout,
+      }),
+    ).flat();
     const byTask = new Map<string, Partial<Task>>();
     for (const event of events) {
       const task = byTask.get(event.EventData.TaskId) ?? { taskId: event.EventData.TaskId };
