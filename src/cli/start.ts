@@ -229,7 +229,7 @@ async function* endlessPlan(options: EndlessPlanOptions): AsyncGenerator<Planned
   const random = createRandom(`${seed}:chaos`);
   for (let batch = 1; ; batch++) {
     // A history that has just happened, generated as the previous batch runs out.
-    const events = generate({ count: tasksPerBatch, seed: `${seed}:${batch}`, callbackKey, sdkAppId });
+    const events = generate({ count: tasksPerBatch, seed: `${seed}:${batch}`, sdkAppId });
     yield* recordPlan(journal, planDeliveries(events, { chaos, random, source: "start" }), { target, hasKey: true });
   }
 }
