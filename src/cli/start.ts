@@ -100,7 +100,7 @@ const emitterService: StartService = {
       if (values.verbose) void write(io.stdout, `emitter: ${outcome.status} ${outcome.statusCode ?? outcome.error} ${outcome.eventType} ${outcome.taskId}${outcome.fault ? ` [${outcome.fault}]` : ""}\n`);
     };
     // A failing emitter (a journal it cannot write) is reported and stops; it never takes `start` down.
-    const running = dispatch(endlessPlan({ journal, target, callbackKey, sdkAppId, seed, chaos }), { deliverer, rate, signal: stop.signal, onOutcome }).catch(
+    const running = dispatch(endlessPlan({ journal, target, sdkAppId, seed, chaos }), { deliverer, rate, signal: stop.signal, onOutcome }).catch(
       (error: unknown) => write(io.stderr, `tiw-push-kit: the emitter stopped: ${error instanceof Error ? error.message : String(error)}\n`),
     );
     return {
@@ -217,7 +217,6 @@ export const startCommand = defineCommand({
 interface EndlessPlanOptions {
   journal: Journal;
   target: string;
-  callbackKey: string;
   sdkAppId: number;
   seed: string;
   chaos: ChaosRates;
@@ -225,7 +224,7 @@ interface EndlessPlanOptions {
 
 /** Small batches of fresh tasks, recorded just before they are sent, for as long as it is pulled. */
 async function* endlessPlan(options: EndlessPlanOptions): AsyncGenerator<PlannedDelivery> {
-  const { journal, target, callbackKey, sdkAppId, seed, chaos } = options;
+  const { journal, target, sdkAppId, seed, chaos } = options;
   const random = createRandom(`${seed}:chaos`);
   for (let batch = 1; ; batch++) {
     // A history that has just happened, generated as the previous batch runs out.
