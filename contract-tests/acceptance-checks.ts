@@ -1,4 +1,4 @@
-import type { FinishReason } from "../src/events.js";
+import type { FinishReason } from "../src/tiw/events.js";
 import { CheckFailure, type Check, type Warning } from "./check.js";
 import { evidenceOf, expectAcknowledged } from "./evidence.js";
 import type { Session } from "./session.js";

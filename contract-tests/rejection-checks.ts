@@ -1,5 +1,5 @@
-import type { WhiteboardPushStartedEvent } from "../src/events.js";
-import { withSignature } from "../src/signing/signing.js";
+import type { WhiteboardPushStartedEvent } from "../src/tiw/events.js";
+import { withSignature } from "../src/tiw/signing.js";
 import type { Check } from "./check.js";
 import { expectAcknowledged, expectRejected } from "./evidence.js";
 import type { Session } from "./session.js";

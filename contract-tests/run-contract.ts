@@ -1,6 +1,6 @@
-import type { FetchHandler } from "../src/adapters/node.js";
-import type { WhiteboardPushStartedEvent } from "../src/events.js";
-import { isHttpUrl } from "../src/delivery/is-http-url.js";
+import type { FetchHandler } from "../src/server/node.js";
+import type { WhiteboardPushStartedEvent } from "../src/tiw/events.js";
+import { isHttpUrl } from "../src/tiw/http-url.js";
 import { freshSeed } from "../src/generate/generate.js";
 import { unixSeconds } from "../src/tiw/time-rules.js";
 import { CheckFailure, CheckSkipped, levels, type Check, type CheckResult, type Level, type Prerequisite } from "./check.js";

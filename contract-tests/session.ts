@@ -1,7 +1,7 @@
-import type { FinishReason, WhiteboardPushStartedEvent, WhiteboardPushStoppedEvent } from "../src/events.js";
+import type { FinishReason, WhiteboardPushStartedEvent, WhiteboardPushStoppedEvent } from "../src/tiw/events.js";
 import { autoStopTimeoutRange, generate, type Scenario } from "../src/generate/generate.js";
 import { expireTimeAt } from "../src/tiw/time-rules.js";
-import { withSignature } from "../src/signing/signing.js";
+import { withSignature } from "../src/tiw/signing.js";
 import { CheckFailure } from "./check.js";
 import { evidenceOf } from "./evidence.js";
 import type { Exchange, Transport } from "./transport.js";

@@ -1,4 +1,4 @@
-import type { WhiteboardPushStartedEvent, WhiteboardPushStoppedEvent } from "../src/events.js";
+import type { WhiteboardPushStartedEvent, WhiteboardPushStoppedEvent } from "../src/tiw/events.js";
 import { CheckFailure, CheckSkipped, type Check } from "./check.js";
 import { describeReceived, shorten } from "./evidence.js";
 import type { Session, Task } from "./session.js";

@@ -1,6 +1,6 @@
 /** The `tiw-push-kit/msw` entry: MSW handlers for TIW's whiteboard push API. */
 export { createTiwHandlers, tiwEndpoints } from "./create-tiw-handlers.js";
-export { createTiwApi } from "../src/cloud-api/tiw-api.js";
+export { createTiwApi } from "../src/stand-in/tiw-api.js";
 
 export type { TiwHandlers, TiwHandlersOptions } from "./create-tiw-handlers.js";
-export type { TiwApi, TiwApiOptions, TaskTrigger } from "../src/cloud-api/tiw-api.js";
+export type { TiwApi, TiwApiOptions, TaskTrigger } from "../src/stand-in/tiw-api.js";

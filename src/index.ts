@@ -1,4 +1,4 @@
-export { sign, verify, withSignature } from "./signing/signing.js";
+export { sign, verify, withSignature } from "./tiw/signing.js";
 export { verifyCallback, defaultMaxBodyBytes } from "./receiver/verify-callback.js";
 export { validateEvent, isEventType, eventTypes } from "./spec/validation.js";
 export {
@@ -23,26 +23,26 @@ export type {
   CallbackAck,
   EventType,
   EventMap,
-} from "./events.js";
+} from "./tiw/events.js";
 export type { VerifyOptions, VerifyResult, VerifyFailure, VerifyFailureReason } from "./receiver/verify-callback.js";
 export type { SchemaIssue, SchemaResult } from "./spec/validation.js";
 export type { GenerateOptions, Scenario } from "./generate/generate.js";
 export type { Random } from "./generate/random.js";
 
-export { createTiwApi } from "./cloud-api/tiw-api.js";
-export { serveTiwApi, defaultTiwApiPort } from "./cloud-api/serve-tiw-api.js";
-export { TiwApiError } from "./cloud-api/tiw-api-error.js";
-export { KitControlError } from "./cloud-api/kit-control-error.js";
-export { createClock } from "./cloud-api/clock.js";
-export { verifyTc3 } from "./cloud-api/tc3.js";
-export { createDeliverySender } from "./cloud-api/delivery-sender.js";
-export { actions as tiwApiActions, apiVersion as tiwApiVersion } from "./cloud-api/types.js";
-export type { TiwApi, TiwApiOptions, TaskTrigger } from "./cloud-api/tiw-api.js";
-export type { TiwApiServer, TiwApiServerOptions } from "./cloud-api/serve-tiw-api.js";
-export type { Clock, ClockOptions } from "./cloud-api/clock.js";
-export type { Tc3Credentials, SignedRequest } from "./cloud-api/tc3.js";
-export type { CallbackSender, CallbackRoute } from "./cloud-api/callback-sender.js";
-export type { DeliverySenderOptions } from "./cloud-api/delivery-sender.js";
+export { createTiwApi } from "./stand-in/tiw-api.js";
+export { serveTiwApi, defaultTiwApiPort } from "./server/serve-tiw-api.js";
+export { TiwApiError } from "./stand-in/tiw-api-error.js";
+export { KitControlError } from "./stand-in/kit-control-error.js";
+export { createClock } from "./stand-in/clock.js";
+export { verifyTc3 } from "./stand-in/http/tc3.js";
+export { createDeliverySender } from "./stand-in/delivery-sender.js";
+export { actions as tiwApiActions, apiVersion as tiwApiVersion } from "./stand-in/types.js";
+export type { TiwApi, TiwApiOptions, TaskTrigger } from "./stand-in/tiw-api.js";
+export type { TiwApiServer, TiwApiServerOptions } from "./server/serve-tiw-api.js";
+export type { Clock, ClockOptions } from "./stand-in/clock.js";
+export type { Tc3Credentials, SignedRequest } from "./stand-in/http/tc3.js";
+export type { CallbackSender, CallbackRoute } from "./stand-in/callback-sender.js";
+export type { DeliverySenderOptions } from "./stand-in/delivery-sender.js";
 export type {
   Action as TiwApiAction,
   RequestOf,
@@ -58,7 +58,7 @@ export type {
   KitChange,
   KitProblem,
   KitExceptionRequest,
-} from "./cloud-api/types.js";
+} from "./stand-in/types.js";
 
 export {
   createDeliverer,
@@ -110,4 +110,4 @@ export type {
   KitChaosDelivery,
   KitPayload,
   KitSignatureCheck,
-} from "./cloud-api/types.js";
+} from "./stand-in/types.js";

@@ -4,7 +4,7 @@
  * one shows what was sent, what came back and what was expected.
  */
 import { defineReceiverContract } from "../../contract-tests/index.js"; // in your project: from "tiw-push-kit/contract"
-import { createReceiver } from "../receiver/receiver.js"; // in your project: your receiver, any (Request) => Promise<Response>
+import { createReceiver } from "../../src/receiver/reference-receiver.js"; // in your project: your receiver, any (Request) => Promise<Response>
 
 const callbackKey = "contract-test-key";
 const sdkAppId = 1400000001;

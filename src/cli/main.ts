@@ -2,16 +2,16 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { helpOf, parseCommandArgs, UsageError, write, type Command, type Io, type Options } from "./command.js";
-import { generateCommand } from "./generate.js";
-import { signCommand } from "./sign.js";
-import { validateCommand } from "./validate.js";
-import { verifyCommand } from "./verify.js";
-import { emitCommand } from "./emit.js";
-import { logCommand } from "./log.js";
-import { resendCommand } from "./resend.js";
-import { receiverCommand } from "./receiver.js";
-import { startCommand } from "./start.js";
-import { serveCommand } from "./serve.js";
+import { generateCommand } from "./commands/generate.js";
+import { signCommand } from "./commands/sign.js";
+import { validateCommand } from "./commands/validate.js";
+import { verifyCommand } from "./commands/verify.js";
+import { emitCommand } from "./commands/emit.js";
+import { logCommand } from "./commands/log.js";
+import { resendCommand } from "./commands/resend.js";
+import { receiverCommand } from "./commands/receiver.js";
+import { startCommand } from "./commands/start.js";
+import { serveCommand } from "./commands/serve.js";
 
 const program = "tiw-push-kit";
 

@@ -1,4 +1,4 @@
-import type { WhiteboardPushEvent } from "../events.js";
+import type { WhiteboardPushEvent } from "../tiw/events.js";
 import type { Random } from "../generate/random.js";
 import { forgedFaults, type Fault } from "./faults.js";
 

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleepFor } from "node:timers/promises";
-import type { EventType, WhiteboardPushEvent } from "../events.js";
-import { sign } from "../signing/signing.js";
+import type { EventType, WhiteboardPushEvent } from "../tiw/events.js";
+import { sign } from "../tiw/signing.js";
 import { defaultExpireWindowSeconds, expireTimeAt, unixSeconds } from "../tiw/time-rules.js";
 import { faultyBody, isForged, type Fault } from "./faults.js";
-import { createHttpPoster, HttpTimeoutError } from "./http-poster.js";
-import { isHttpUrl } from "./is-http-url.js";
+import { createHttpPoster, HttpTimeoutError } from "./transport/http-poster.js";
+import { isHttpUrl } from "../tiw/http-url.js";
 import { journalEntry } from "./record-plan.js";
-import type { AttemptRecord, EventStatus, Journal } from "./journal.js";
+import type { AttemptRecord, EventStatus, Journal } from "../store/journal.js";
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from "./retry-policy.js";
 import { untilSettledOrAborted } from "./until-settled-or-aborted.js";
 

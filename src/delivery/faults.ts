@@ -1,5 +1,5 @@
-import { withSignature } from "../signing/signing.js";
-import type { WhiteboardPushEvent } from "../events.js";
+import { withSignature } from "../tiw/signing.js";
+import type { WhiteboardPushEvent } from "../tiw/events.js";
 import { expiredExpireTime, expireTimeAt } from "../tiw/time-rules.js";
 
 /** Faults that make a body a forgery a correct receiver must reject. */

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { WhiteboardPushEvent } from "../events.js";
+import type { WhiteboardPushEvent } from "../tiw/events.js";
 import type { PlannedDelivery } from "./chaos.js";
 import type { Fault } from "./faults.js";
-import type { Journal, JournalEvent, NewJournalEvent } from "./journal.js";
+import type { Journal, JournalEvent, NewJournalEvent } from "../store/journal.js";
 
 export interface RecordPlanOptions {
   /** The callback URL, kept so that `resend` and `--resume` know where it went. */

@@ -5,8 +5,8 @@ import type {
   WhiteboardPushEvent,
   WhiteboardPushStartedEvent,
   WhiteboardPushStoppedEvent,
-} from "../events.js";
-import { withSignature } from "../signing/signing.js";
+} from "../tiw/events.js";
+import { withSignature } from "../tiw/signing.js";
 import { defaultExpireWindowSeconds, expireTimeAt, unixSeconds } from "../tiw/time-rules.js";
 import { createRandom, type Random } from "./random.js";
 

@@ -1,6 +1,6 @@
 import { isEventType, validateEvent, type SchemaIssue } from "../spec/validation.js";
-import { verify } from "../signing/signing.js";
-import type { WhiteboardPushEvent } from "../events.js";
+import { verify } from "../tiw/signing.js";
+import type { WhiteboardPushEvent } from "../tiw/events.js";
 
 export interface VerifyOptions {
   /** The callback key set with `SetWhiteboardPushCallbackKey`. */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import type { EventType, WhiteboardPushEvent } from "../events.js";
+import type { EventType, WhiteboardPushEvent } from "../tiw/events.js";
 import { packageRoot } from "./package-root.js";
 
 /** One way in which a body breaks the spec, located by a JSON pointer into the body. */

@@ -1,4 +1,4 @@
-import { createReceiver, type Receiver, type ReceiverOptions } from "../../examples/receiver/receiver.js";
+import { createReceiver, type Receiver, type ReceiverOptions } from "../../src/receiver/reference-receiver.js";
 
 /** Defect: acknowledges a duplicate correctly but adds its ExceptionCnt to the task again, as `SET n = n + ?` would. */
 export function createCountsDuplicatesTwice(options: ReceiverOptions): Receiver {

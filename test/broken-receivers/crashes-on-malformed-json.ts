@@ -1,4 +1,4 @@
-import type { Receiver, ReceiverOptions } from "../../examples/receiver/receiver.js";
+import type { Receiver, ReceiverOptions } from "../../src/receiver/reference-receiver.js";
 import { interceptingReceiver } from "./intercepting-receiver.js";
 
 /** Defect: parses the body before verifying it and lets the SyntaxError escape, so malformed JSON gets a 500, not a 400. */

@@ -1,6 +1,6 @@
-import type { Receiver, ReceiverOptions } from "../../examples/receiver/receiver.js";
+import type { Receiver, ReceiverOptions } from "../../src/receiver/reference-receiver.js";
 import { interceptingReceiver, parsedOrUndefined } from "./intercepting-receiver.js";
-import type { WhiteboardPushStartedData, WhiteboardPushStoppedData, WhiteboardPushStoppedEvent } from "../../src/events.js";
+import type { WhiteboardPushStartedData, WhiteboardPushStoppedData, WhiteboardPushStoppedEvent } from "../../src/tiw/events.js";
 
 /** The fields of today's spec, as a fixed table of columns would hold them; the compiler keeps the lists complete. */
 const envelopeColumns: Record<keyof WhiteboardPushStoppedEvent, true> = { EventType: true, EventData: true, SdkAppId: true, Timestamp: true, ExpireTime: true, Sign: true };

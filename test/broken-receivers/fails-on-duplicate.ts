@@ -1,4 +1,4 @@
-import { createReceiver, type Receiver, type ReceiverOptions } from "../../examples/receiver/receiver.js";
+import { createReceiver, type Receiver, type ReceiverOptions } from "../../src/receiver/reference-receiver.js";
 
 /** Defect: a second delivery of the same callback hits a unique constraint and gets a 500 instead of a 200. */
 export function createFailsOnDuplicate(options: ReceiverOptions): Receiver {

@@ -1,4 +1,4 @@
-import { createReceiver, type Receiver, type ReceiverOptions } from "../../examples/receiver/receiver.js";
+import { createReceiver, type Receiver, type ReceiverOptions } from "../../src/receiver/reference-receiver.js";
 
 /** Defect: updates the task row that its Started created, so a Stopped that comes first gets a 500. */
 export function createFailsOnOutOfOrder(options: ReceiverOptions): Receiver {

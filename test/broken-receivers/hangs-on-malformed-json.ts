@@ -1,4 +1,4 @@
-import type { Receiver, ReceiverOptions } from "../../examples/receiver/receiver.js";
+import type { Receiver, ReceiverOptions } from "../../src/receiver/reference-receiver.js";
 import { interceptingReceiver, parsedOrUndefined } from "./intercepting-receiver.js";
 
 /** Defect: on a body that is not JSON it never answers (until the client gives up and disconnects). */

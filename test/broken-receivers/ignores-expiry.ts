@@ -1,4 +1,4 @@
-import { createReceiver, type Receiver, type ReceiverOptions } from "../../examples/receiver/receiver.js";
+import { createReceiver, type Receiver, type ReceiverOptions } from "../../src/receiver/reference-receiver.js";
 
 /** Defect: never looks at the clock, so an expired ExpireTime (a replayed callback) is accepted. */
 export function createIgnoresExpiry(options: ReceiverOptions): Receiver {

@@ -1,4 +1,4 @@
-import { createReceiver, type Receiver, type ReceiverOptions } from "../../examples/receiver/receiver.js";
+import { createReceiver, type Receiver, type ReceiverOptions } from "../../src/receiver/reference-receiver.js";
 
 /** What a defect does with a POSTed body before the reference receiver sees it: pass it on (rewritten or not), or answer itself. */
 export type BodyHook = (text: string, request: Request) => Promise<string | Response> | string | Response;

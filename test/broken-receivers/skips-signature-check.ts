@@ -1,5 +1,5 @@
-import type { Receiver, ReceiverOptions } from "../../examples/receiver/receiver.js";
-import { sign } from "../../src/signing/signing.js";
+import type { Receiver, ReceiverOptions } from "../../src/receiver/reference-receiver.js";
+import { sign } from "../../src/tiw/signing.js";
 import { interceptingReceiver, parsedOrUndefined } from "./intercepting-receiver.js";
 
 /**

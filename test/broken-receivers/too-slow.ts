@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Receiver, ReceiverOptions } from "../../examples/receiver/receiver.js";
+import type { Receiver, ReceiverOptions } from "../../src/receiver/reference-receiver.js";
 import { interceptingReceiver } from "./intercepting-receiver.js";
 
 /** Defect: does the heavy end-of-push work (fetching the recording, billing) before answering, so each Stopped takes `delayMs`. */

@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createReceiver, type Receiver } from "../../examples/receiver/receiver.js";
-import { serve, type RunningServer } from "../../src/adapters/node.js";
-import { serveTiwApi, type TiwApiServer } from "../../src/cloud-api/serve-tiw-api.js";
-import type { WhiteboardPushEvent } from "../../src/events.js";
-import { sign } from "../../src/signing/signing.js";
+import { createReceiver, type Receiver } from "../../src/receiver/reference-receiver.js";
+import { serve, type RunningServer } from "../../src/server/node.js";
+import { serveTiwApi, type TiwApiServer } from "../../src/server/serve-tiw-api.js";
+import type { WhiteboardPushEvent } from "../../src/tiw/events.js";
+import { sign } from "../../src/tiw/signing.js";
 
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // Without the background-networking flags Chromium keeps calling out to Google's services.

@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import { serve, type RunningServer } from "../../src/adapters/node.js";
+import { serve, type RunningServer } from "../../src/server/node.js";
 import { run } from "../../src/cli/main.js";
 import type { Io } from "../../src/cli/command.js";
 import { collector } from "./cli.js";

@@ -1,0 +1,51 @@
+import type { JournalEvent } from "../../store/journal.js";
+import { plannedFromJournal } from "../../delivery/record-plan.js";
+import { defineCommand, UsageError, write } from "../command.js";
+import { checkReachable, defaultJournalPath, deliveryOptions, deliverySettings, openExistingJournal, requireKeyFor, retryPolicyText, runDeliveries, targetOf } from "./emit.js";
+
+export const resendCommand = defineCommand({
+  name: "resend",
+  summary: "Deliver journaled events again, by id or all failed ones",
+  usage: "resend (EVENT_ID... | --failed) [--target URL] [--key KEY] [--journal PATH] [--json]",
+  description: [
+    "Re-delivers events recorded by emit (ids from `tiw-push-kit log`), like `stripe events resend`: to",
+    "--target, or to the URL they were first sent to. Signed events are signed again with a fresh",
+    "ExpireTime, so --key (or TIW_CALLBACK_KEY) is needed; a forgery is re-sent as the same forgery.",
+    retryPolicyText,
+    "Exit 0 when every valid event was delivered and no forgery was accepted, 1 otherwise.",
+  ].join("\n"),
+  maxPositionals: Number.MAX_SAFE_INTEGER,
+  options: {
+    ...deliveryOptions,
+    target: { ...deliveryOptions.target, description: "Callback URL to send to", defaultText: "the URL each event was first sent to" },
+    failed: { type: "boolean", description: "Re-deliver every event whose delivery failed" },
+  },
+  examples: ["tiw-push-kit resend evt_1a2b3c4d_17 --key my-key", "tiw-push-kit resend --failed --target http://127.0.0.1:4020/callback --key my-key"],
+  async run({ values, positionals, io }) {
+    if (values.failed && positionals.length > 0) throw new UsageError("give event ids or --failed, not both");
+    if (!values.failed && positionals.length === 0) throw new UsageError("give the ids of the events to resend (see `tiw-push-kit log`), or --failed");
+    const settings = deliverySettings(values);
+    const journalPath = values.journal ?? defaultJournalPath;
+    const journal = openExistingJournal(journalPath);
+    try {
+      const events = values.failed ? journal.listEvents({ status: "failed" }) : eventsById(positionals, (id) => journal.getEvent(id));
+      if (events.length === 0) {
+        await write(io.stderr, `no failed events in ${journalPath}\n`);
+        return 0;
+      }
+      const target = targetOf(events, values.target);
+      requireKeyFor(events, values.key);
+      await checkReachable(target, settings.timeoutMs);
+      return await runDeliveries({ io, values, settings, target, key: values.key, journal, journalPath, planned: events.map(plannedFromJournal) });
+    } finally {
+      journal.close();
+    }
+  },
+});
+
+function eventsById(ids: readonly string[], find: (id: string) => JournalEvent | undefined): JournalEvent[] {
+  const found = ids.map((id) => [id, find(id)] as const);
+  const unknown = found.filter(([, event]) => event === undefined).map(([id]) => id);
+  if (unknown.length) throw new UsageError(`no event ${unknown.join(", ")} in the journal (see \`tiw-push-kit log\`)`);
+  return found.flatMap(([, event]) => (event ? [event] : []));
+}

@@ -1,0 +1,24 @@
+import type { CallbackTarget } from "../delivery/index.js";
+import type { WhiteboardPushEvent } from "../tiw/events.js";
+import type { KitAttempt } from "./types.js";
+
+export interface CallbackRoute {
+  target: CallbackTarget;
+  /** Signs the callback at send time when set; without it, `ExpireTime` and `Sign` are left out, as TIW does. */
+  callbackKey?: string;
+  /** Unique per delivery, so a journal can tell deliveries apart. */
+  eventId: string;
+  /** When the delivery was created, wall-clock Unix ms: a callback queued behind its task's earlier one keeps it. */
+  createdAt: number;
+  /** Told about every attempt, retries included. */
+  onAttempt(attempt: KitAttempt): void;
+}
+
+/**
+ * The part of a delivery engine the stand-in needs: send one callback (retrying as the engine
+ * sees fit) and report each attempt. Resolves true when the receiver acknowledged it.
+ */
+export interface CallbackSender {
+  send(event: WhiteboardPushEvent, route: CallbackRoute): Promise<boolean>;
+  close(): Promise<void>;
+}

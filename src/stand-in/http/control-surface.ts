@@ -1,0 +1,208 @@
+import { BodyTooLargeError, readBody } from "../../receiver/read-body.js";
+import { changeStream } from "./change-stream.js";
+import { KitControlError } from "../kit-control-error.js";
+import type { TaskTrigger, TiwApi } from "../tiw-api.js";
+import type { KitChaosRequest, KitClock, KitExceptionRequest, KitNewTask, KitProblem } from "../types.js";
+
+/** Cannot collide with the Cloud API, which lives at `POST /`. */
+export const kitPrefix = "/_kit";
+
+export interface ControlSurface {
+  handle(request: Request, url: URL): Promise<Response>;
+  /** Ends the open event streams. */
+  close(): void;
+}
+
+const maxControlBodyBytes = 64 * 1024;
+const triggers: readonly string[] = ["start", "stop", "timeout", "activity"] satisfies TaskTrigger[];
+
+interface Route {
+  method: "GET" | "POST";
+  /** Below the prefix; `:name` segments are captured. */
+  path: string;
+  run(params: Record<string, string>, request: Request, url: URL): Response | Promise<Response>;
+}
+
+/**
+ * The JSON endpoints under `/_kit/` that tests and the dashboard drive the stand-in with: tasks
+ * and their timelines, deliveries and their attempts and payloads, the clock, fault injection,
+ * chaos bursts, a change stream. Changes sent by a browser from another origin are refused.
+ */
+export function createControlSurface(api: TiwApi, clockView: () => KitClock): ControlSurface {
+  const streams = new Set<() => void>();
+  const routes: Route[] = [
+    { method: "GET", path: "settings", run: () => Response.json(api.settings()) },
+    { method: "GET", path: "clock", run: () => Response.json(clockView()) },
+    { method: "POST", path: "clock/advance", run: async (_, request) => Response.json(api.advance(advanceSeconds(await jsonBody(request)))) },
+    { method: "GET", path: "tasks", run: () => Response.json(api.tasks()) },
+    { method: "POST", path: "tasks", run: async (_, request) => Response.json(api.createTask(newTaskRequest(await jsonBody(request))), { status: 201 }) },
+    {
+      method: "GET",
+      path: "tasks/:taskId",
+      run: ({ taskId = "" }) => {
+        const task = api.task(taskId);
+        if (!task) throw new KitControlError(404, "not_found", `no task ${taskId}`);
+        return Response.json(task);
+      },
+    },
+    {
+      method: "POST",
+      path: "tasks/:taskId/exception",
+      run: async ({ taskId = "" }, request) => Response.json(api.injectException(taskId, exceptionRequest(await jsonBody(request)))),
+    },
+    {
+      method: "POST",
+      path: "tasks/:taskId/:trigger",
+      run: ({ taskId = "", trigger = "" }, _, url) => {
+        if (!triggers.includes(trigger)) throw notFound(url);
+        return Response.json(api.trigger(taskId, trigger as TaskTrigger));
+      },
+    },
+    { method: "GET", path: "deliveries", run: (_, __, url) => Response.json(api.deliveries(url.searchParams.get("taskId") ?? undefined)) },
+    { method: "POST", path: "deliveries/:deliveryId/resend", run: ({ deliveryId = "" }) => Response.json(api.resend(deliveryId), { status: 202 }) },
+    { method: "GET", path: "deliveries/:deliveryId/payload", run: ({ deliveryId = "" }) => Response.json(api.payload(deliveryId)) },
+    { method: "GET", path: "chaos-bursts", run: () => Response.json(api.chaosBursts()) },
+    { method: "POST", path: "chaos-bursts", run: async (_, request) => Response.json(api.sendChaosBurst(chaosRequest(await jsonBody(request))), { status: 202 }) },
+    {
+      method: "GET",
+      path: "events",
+      run: (_, request) => {
+        const stream = changeStream(api.subscribe, request.signal);
+        streams.add(stream.end);
+        request.signal.addEventListener("abort", () => streams.delete(stream.end), { once: true });
+        return stream.response;
+      },
+    },
+  ];
+
+  async function route(request: Request, url: URL): Promise<Response> {
+    const segments = pathSegments(url);
+    const matching = routes.map((route) => ({ route, params: match(route.path, segments) })).filter(({ params }) => params !== undefined);
+    if (matching.length === 0) throw notFound(url);
+    const chosen = matching.find(({ route }) => route.method === request.method);
+    if (!chosen) throw new KitControlError(405, "method_not_allowed", `use ${matching.map(({ route }) => route.method).join(" or ")} for ${url.pathname}, not ${request.method}`);
+    return chosen.route.run(chosen.params ?? {}, request, url);
+  }
+
+  return {
+    async handle(request, url) {
+      if (request.method !== "GET" && request.method !== "HEAD" && fromAnotherOrigin(request, url)) {
+        return problem(403, "forbidden", `a page of ${request.headers.get("origin")} cannot change the stand-in; use the dashboard at /ui/ or a client without an Origin header`);
+      }
+      try {
+        return await route(request, url);
+      } catch (error) {
+        if (error instanceof KitControlError) return problem(error.status, error.problem, error.detail);
+        throw error;
+      }
+    },
+    close() {
+      for (const end of streams) end();
+      streams.clear();
+    },
+  };
+}
+
+/** The decoded segments below the prefix; a broken percent-encoding names no endpoint, so it is a 404, not a 500. */
+function pathSegments(url: URL): string[] {
+  try {
+    return url.pathname.slice(kitPrefix.length + 1).split("/").map(decodeURIComponent);
+  } catch {
+    throw notFound(url);
+  }
+}
+
+function match(path: string, segments: string[]): Record<string, string> | undefined {
+  const parts = path.split("/");
+  if (parts.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [index, part] of parts.entries()) {
+    const segment = segments[index] ?? "";
+    if (part.startsWith(":")) params[part.slice(1)] = segment;
+    else if (part !== segment) return undefined;
+  }
+  return params;
+}
+
+/**
+ * A browser names the page behind every POST in `Origin`: another site (or a sandboxed `null`
+ * page) must not start tasks or send callbacks through a stand-in on the user's machine.
+ */
+function fromAnotherOrigin(request: Request, url: URL): boolean {
+  const origin = request.headers.get("origin");
+  if (origin === null) return false;
+  return !URL.canParse(origin) || new URL(origin).host !== url.host;
+}
+
+function notFound(url: URL): KitControlError {
+  return new KitControlError(404, "not_found", `no control endpoint ${url.pathname}`);
+}
+
+function problem(status: number, error: KitProblem["error"], message: string): Response {
+  return Response.json({ error, message } satisfies KitProblem, { status });
+}
+
+async function jsonBody(request: Request): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await readBody(request, maxControlBodyBytes));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new KitControlError(400, "bad_request", error.message.replace(/^tiw-push-kit: /, ""));
+    throw error;
+  }
+  if (text.trim() === "") return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new KitControlError(400, "bad_request", `body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new KitControlError(400, "bad_request", "body must be a JSON object");
+  return body as Record<string, unknown>;
+}
+
+function advanceSeconds(body: Record<string, unknown>): number {
+  const { seconds, ms, ...unknown } = body;
+  const extra = Object.keys(unknown)[0];
+  if (extra !== undefined) throw new KitControlError(400, "bad_request", `unknown field ${extra}; give seconds or ms`);
+  if ((seconds === undefined) === (ms === undefined)) throw new KitControlError(400, "bad_request", "give exactly one of seconds or ms");
+  const amount = seconds ?? ms;
+  if (typeof amount !== "number" || !Number.isFinite(amount) || amount <= 0) throw new KitControlError(400, "bad_request", "seconds or ms must be a number > 0");
+  return seconds === undefined ? amount / 1000 : amount;
+}
+
+function exceptionRequest(body: Record<string, unknown>): KitExceptionRequest {
+  const { Code, Message, ExceptionCnt, ...unknown } = body;
+  const extra = Object.keys(unknown)[0];
+  if (extra !== undefined) throw new KitControlError(400, "bad_request", `unknown field ${extra}; allowed: Code, Message, ExceptionCnt`);
+  if (Code !== undefined && (typeof Code !== "string" || Code === "")) throw new KitControlError(400, "bad_request", "Code must be a non-empty string");
+  if (Message !== undefined && typeof Message !== "string") throw new KitControlError(400, "bad_request", "Message must be a string");
+  if (ExceptionCnt !== undefined && (typeof ExceptionCnt !== "number" || !Number.isInteger(ExceptionCnt) || ExceptionCnt < 1)) {
+    throw new KitControlError(400, "bad_request", "ExceptionCnt must be a whole number >= 1");
+  }
+  return {
+    ...(Code !== undefined ? { Code } : {}),
+    ...(Message !== undefined ? { Message } : {}),
+    ...(ExceptionCnt !== undefined ? { ExceptionCnt } : {}),
+  };
+}
+
+const newTaskFields = ["RoomId", "PushUserId", "GroupId", "AutoStopTimeout"] satisfies (keyof KitNewTask)[];
+
+/** Unknown fields are refused here; the values are checked by StartWhiteboardPush's schema, with Tencent's codes. */
+function newTaskRequest(body: Record<string, unknown>): KitNewTask {
+  const extra = Object.keys(body).find((field) => !(newTaskFields as string[]).includes(field));
+  if (extra !== undefined) throw new KitControlError(400, "bad_request", `unknown field ${extra}; allowed: ${newTaskFields.join(", ")}`);
+  return body as KitNewTask;
+}
+
+function chaosRequest(body: Record<string, unknown>): KitChaosRequest {
+  const { count, faults, ...unknown } = body;
+  const extra = Object.keys(unknown)[0];
+  if (extra !== undefined) throw new KitControlError(400, "bad_request", `unknown field ${extra}; allowed: count, faults`);
+  if (count !== undefined && typeof count !== "number") throw new KitControlError(400, "bad_request", "count must be a number");
+  if (faults !== undefined && (!Array.isArray(faults) || !faults.every((fault) => typeof fault === "string"))) {
+    throw new KitControlError(400, "bad_request", "faults must be a list of fault names");
+  }
+  return body as KitChaosRequest;
+}

@@ -1,0 +1,11 @@
+import { randomUUID } from "node:crypto";
+import type { ApiError } from "../types.js";
+
+/** Cloud API v3 answers everything, errors included, with HTTP 200 and `{"Response": {...}}`. */
+export function envelope(fields: object): Response {
+  return Response.json({ Response: { ...fields, RequestId: randomUUID() } });
+}
+
+export function errorEnvelope(error: ApiError): Response {
+  return envelope({ Error: error });
+}

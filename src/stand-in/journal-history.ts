@@ -1,0 +1,81 @@
+import { standInSource } from "./delivery-sender.js";
+import { kitAttempt } from "./kit-attempt.js";
+import type { KitChaosBurst, KitChaosDelivery, KitDelivery } from "./types.js";
+import type { Fault, Journal, JournalEvent } from "../delivery/index.js";
+import type { WhiteboardPushEvent } from "../tiw/events.js";
+import { burstSourcePrefix, expectedOf, passedOf } from "./chaos-bursts.js";
+import type { SignedPayloads } from "./signed-payloads.js";
+
+/** The newest journal events read back at start; older ones stay in the journal (`tiw-push-kit log`). */
+const maxHistoryEvents = 4000;
+
+export interface JournalHistory {
+  /** The stand-in's deliveries of earlier runs, newest first. */
+  deliveries: KitDelivery[];
+  /** Chaos bursts of earlier runs, newest first. */
+  bursts: KitChaosBurst[];
+}
+
+/**
+ * The callbacks earlier runs of the stand-in sent, read back from the journal with every attempt.
+ * A delivery stopped before it was answered (`pending` in the journal) shows as `failed`, as it did
+ * when that run ended; resending it works as for any other. Unsigned ones are told to `payloads`,
+ * whose bodies are then known exactly; the key of signed ones was never journaled.
+ */
+export function readJournalHistory(journal: Journal, payloads: SignedPayloads): JournalHistory {
+  const deliveries: KitDelivery[] = [];
+  const bursts = new Map<string, KitChaosBurst>();
+  for (const record of journal.listEvents({ limit: maxHistoryEvents }).reverse()) {
+    // `emit` and `start` share the journal: their records are neither parsed nor remembered here.
+    const fault = record.fault;
+    if (record.source === standInSource) {
+      if (!record.signed && !fault) payloads.remember(record.id, { callbackKey: "" });
+      deliveries.push(delivery(journal, record, eventOf(record)));
+    } else if (record.source?.startsWith(burstSourcePrefix) && fault) {
+      const burstId = record.source.slice(burstSourcePrefix.length);
+      const burst = bursts.get(burstId) ?? { id: burstId, createdAt: record.createdAt, target: record.target, faults: [], deliveries: [], restored: true };
+      bursts.set(burstId, burst);
+      burst.createdAt = Math.min(burst.createdAt, record.createdAt);
+      burst.deliveries.push(chaosDelivery(journal, record, fault, eventOf(record)));
+    }
+  }
+  for (const burst of bursts.values()) {
+    // Journaled as they were sent, tasks in parallel: back in the order of the burst.
+    burst.deliveries.sort((a, b) => (a.id < b.id ? -1 : 1));
+    burst.faults = [...new Set(burst.deliveries.map((delivery) => delivery.fault))];
+  }
+  return { deliveries, bursts: [...bursts.values()] };
+}
+
+function eventOf(record: JournalEvent): WhiteboardPushEvent {
+  return JSON.parse(record.body) as WhiteboardPushEvent;
+}
+
+function delivery(journal: Journal, record: JournalEvent, event: WhiteboardPushEvent): KitDelivery {
+  return {
+    id: record.id,
+    taskId: record.taskId,
+    eventType: event.EventType,
+    event,
+    target: record.target,
+    status: record.status === "delivered" ? "delivered" : "failed",
+    createdAt: record.createdAt,
+    attempts: journal.listAttempts(record.id).map(kitAttempt),
+    resendOf: /^(.+)\.resend\d+$/.exec(record.id)?.[1] ?? null,
+  };
+}
+
+function chaosDelivery(journal: Journal, record: JournalEvent, fault: Fault, event: WhiteboardPushEvent): KitChaosDelivery {
+  const chaos: KitChaosDelivery = {
+    id: record.id,
+    taskId: record.taskId,
+    eventType: event.EventType,
+    fault,
+    event,
+    status: record.status,
+    expected: expectedOf(fault),
+    passed: null,
+    attempts: journal.listAttempts(record.id).map(kitAttempt),
+  };
+  return { ...chaos, passed: passedOf(chaos) };
+}
