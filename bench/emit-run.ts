@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { run } from "../src/cli/main.js";
-import type { Io, Output } from "../src/cli/command.js";
+import type { Io, Output } from "../src/cli/shared/command.js";
 
 const [target, concurrency, journalDir] = process.argv.slice(2);
 if (!target || !concurrency || !journalDir) throw new Error("usage: emit-run.ts TARGET_URL CONCURRENCY JOURNAL_DIR");

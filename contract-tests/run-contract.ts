@@ -1,4 +1,4 @@
-import type { FetchHandler } from "../src/server/node.js";
+import type { FetchHandler } from "../src/tiw/fetch-handler.js";
 import type { WhiteboardPushStartedEvent } from "../src/tiw/events.js";
 import { isHttpUrl } from "../src/tiw/http-url.js";
 import { freshSeed } from "../src/generate/generate.js";

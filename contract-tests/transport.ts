@@ -1,4 +1,4 @@
-import type { FetchHandler } from "../src/server/node.js";
+import type { FetchHandler } from "../src/tiw/fetch-handler.js";
 
 /** One request to the receiver and what came of it. Exactly one of `answer`, `timedOut`, `error` describes the outcome. */
 export interface Exchange {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { helpOf, parseCommandArgs, UsageError, write, type Command, type Io, type Options } from "./command.js";
+import { helpOf, parseCommandArgs, UsageError, write, type Command, type Io, type Options } from "./shared/command.js";
 import { generateCommand } from "./commands/generate.js";
 import { signCommand } from "./commands/sign.js";
 import { validateCommand } from "./commands/validate.js";

@@ -1,9 +1,9 @@
+import type { FetchHandler } from "../tiw/fetch-handler.js";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 
 /** The one shape every server of the kit has: the TIW API stand-in, the reference receiver, mocks. */
-export type FetchHandler = (request: Request) => Promise<Response>;
 
 export interface ServeOptions {
   /** Default 0: any free port. */

@@ -1,5 +1,5 @@
 import type { WhiteboardPushEvent } from "../tiw/events.js";
-import type { FetchHandler } from "../server/node.js";
+import type { FetchHandler } from "../tiw/fetch-handler.js";
 import type { CallbackSender } from "./callback-sender.js";
 import { forgetOldest } from "./forget-oldest.js";
 import type { KitDelivery } from "./types.js";

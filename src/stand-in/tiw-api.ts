@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import type { FetchHandler } from "../server/node.js";
+import type { FetchHandler } from "../tiw/fetch-handler.js";
 import { createChaosBursts } from "./chaos-bursts.js";
 import { readJournalHistory } from "./journal-history.js";
 import { createSignedPayloads } from "./signed-payloads.js";

@@ -1,5 +1,5 @@
 import { run } from "../../src/cli/main.js";
-import type { Io, Output } from "../../src/cli/command.js";
+import type { Io, Output } from "../../src/cli/shared/command.js";
 
 export interface CliResult {
   code: number;

@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { serve, type RunningServer } from "../../src/server/node.js";
 import { run } from "../../src/cli/main.js";
-import type { Io } from "../../src/cli/command.js";
+import type { Io } from "../../src/cli/shared/command.js";
 import { collector } from "./cli.js";
 
 export interface RecordingServer extends RunningServer {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createReceiver } from "../../src/receiver/reference-receiver.js";
 import { serve, type RunningServer } from "../../src/server/node.js";
-import type { Io } from "../../src/cli/command.js";
+import type { Io } from "../../src/cli/shared/command.js";
 import { run } from "../../src/cli/main.js";
 import { openJournal } from "../../src/delivery/index.js";
 import type { KitChange } from "../../src/stand-in/types.js";

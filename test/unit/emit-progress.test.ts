@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createProgress } from "../../src/cli/progress.js";
-import type { Output } from "../../src/cli/command.js";
+import { createProgress } from "../../src/cli/shared/progress.js";
+import type { Output } from "../../src/cli/shared/command.js";
 
 function terminal(isTTY: boolean): Output & { text: string } {
   return {

@@ -13,10 +13,10 @@ import { openJournal, type Journal, type JournalEvent } from "../../store/journa
 import { plannedFromJournal, recordPlan } from "../../delivery/record-plan.js";
 import { defaultRetryPolicy } from "../../delivery/retry-policy.js";
 import { createSummary, summaryPassed, type DeliverySummary } from "../../delivery/summary.js";
-import { callbackKeyOption, defineCommand, httpUrlValue, intValue, jsonOption, requireValue, sdkAppIdOption, sdkAppIdValue, UsageError, write, type Io, type Values } from "../command.js";
+import { callbackKeyOption, defineCommand, httpUrlValue, intValue, jsonOption, requireValue, sdkAppIdOption, sdkAppIdValue, UsageError, write, type Io, type Values } from "../shared/command.js";
 import { scenarioValue } from "./generate.js";
-import { readSource, splitRecords } from "../input.js";
-import { createProgress } from "../progress.js";
+import { readSource, splitRecords } from "../shared/input.js";
+import { createProgress } from "../shared/progress.js";
 
 export const defaultJournalPath = ".tiw-push-kit/journal.db";
 

@@ -1,6 +1,6 @@
 import { autoStopTimeoutRange, defaultAutoStopTimeout, defaultSdkAppId, freshSeed, generate, scenarios, type Scenario } from "../../generate/generate.js";
 import { defaultExpireWindowSeconds, unixSeconds } from "../../tiw/time-rules.js";
-import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, sdkAppIdValue, UsageError, write } from "../command.js";
+import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, sdkAppIdValue, UsageError, write } from "../shared/command.js";
 
 export const generateCommand = defineCommand({
   name: "generate",

@@ -1,5 +1,5 @@
 import { eventStatuses, type EventFilter, type EventStatus, type JournalEvent } from "../../store/journal.js";
-import { defineCommand, intValue, jsonOption, UsageError, write } from "../command.js";
+import { defineCommand, intValue, jsonOption, UsageError, write } from "../shared/command.js";
 import { defaultJournalPath, openExistingJournal } from "./emit.js";
 
 export const logCommand = defineCommand({

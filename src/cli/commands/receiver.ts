@@ -2,7 +2,7 @@ import { createReceiver } from "../../receiver/reference-receiver.js";
 import { serve } from "../../server/node.js";
 import { defaultSdkAppId } from "../../generate/generate.js";
 import type { WhiteboardPushEvent } from "../../tiw/events.js";
-import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, sdkAppIdOption, sdkAppIdValue, write, type Output } from "../command.js";
+import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, sdkAppIdOption, sdkAppIdValue, write, type Output } from "../shared/command.js";
 
 export const defaultReceiverPort = 4020;
 

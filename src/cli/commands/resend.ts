@@ -1,6 +1,6 @@
 import type { JournalEvent } from "../../store/journal.js";
 import { plannedFromJournal } from "../../delivery/record-plan.js";
-import { defineCommand, UsageError, write } from "../command.js";
+import { defineCommand, UsageError, write } from "../shared/command.js";
 import { checkReachable, defaultJournalPath, deliveryOptions, deliverySettings, openExistingJournal, requireKeyFor, retryPolicyText, runDeliveries, targetOf } from "./emit.js";
 
 export const resendCommand = defineCommand({

@@ -3,8 +3,8 @@ import { defaultTiwApiPort, serveTiwApi } from "../../server/serve-tiw-api.js";
 import type { KitChange } from "../../stand-in/types.js";
 import { defaultSdkAppId } from "../../generate/generate.js";
 import { defaultExpireWindowSeconds } from "../../tiw/time-rules.js";
-import { aheadNote, virtualTimeNote } from "../virtual-time.js";
-import { callbackKeyOption, defineCommand, intValue, numberValue, jsonOption, sdkAppIdOption, sdkAppIdValue, UsageError, write, type Output } from "../command.js";
+import { aheadNote, virtualTimeNote } from "../shared/virtual-time.js";
+import { callbackKeyOption, defineCommand, intValue, numberValue, jsonOption, sdkAppIdOption, sdkAppIdValue, UsageError, write, type Output } from "../shared/command.js";
 
 export const defaultServeJournalPath = ".tiw-push-kit/serve-journal.db";
 

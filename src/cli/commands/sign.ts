@@ -1,5 +1,5 @@
 import { sign } from "../../tiw/signing.js";
-import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, write } from "../command.js";
+import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, write } from "../shared/command.js";
 
 export const signCommand = defineCommand({
   name: "sign",

@@ -6,13 +6,13 @@ import { createDeliverer, type DeliveryOutcome } from "../../delivery/deliverer.
 import { dispatch } from "../../delivery/dispatch.js";
 import { openJournal, type Journal } from "../../store/journal.js";
 import { recordPlan } from "../../delivery/record-plan.js";
-import { callbackKeyOption, defineCommand, intValue, numberValue, sdkAppIdOption, sdkAppIdValue, write, type Io, type Values } from "../command.js";
+import { callbackKeyOption, defineCommand, intValue, numberValue, sdkAppIdOption, sdkAppIdValue, write, type Io, type Values } from "../shared/command.js";
 import { chaosFlag, defaultJournalPath, injectedFetch, rateFlag } from "./emit.js";
 import { defaultReceiverPort, listen, reporter } from "./receiver.js";
 import { defaultTiwApiPort, serveTiwApi } from "../../server/serve-tiw-api.js";
 import { defaultServeJournalPath } from "./serve.js";
 import { startTraffic } from "../../stand-in/start-traffic.js";
-import { virtualTimeNote } from "../virtual-time.js";
+import { virtualTimeNote } from "../shared/virtual-time.js";
 
 /** The key `npm start` signs and verifies with when none is given: a local demo, not a secret. */
 const localCallbackKey = "tiw-push-kit-local-key";

@@ -1,7 +1,7 @@
 import { verifyCallback, type VerifyFailure } from "../../receiver/verify-callback.js";
 import { validateEvent, type SchemaIssue } from "../../spec/validation.js";
-import { callbackKeyOption, defineCommand, intValue, jsonOption, sdkAppIdOption, write } from "../command.js";
-import { readSource, splitRecords } from "../input.js";
+import { callbackKeyOption, defineCommand, intValue, jsonOption, sdkAppIdOption, write } from "../shared/command.js";
+import { readSource, splitRecords } from "../shared/input.js";
 
 interface Finding {
   location: string;

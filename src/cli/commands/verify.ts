@@ -7,7 +7,7 @@ import { budgetsBeforeGivingUp } from "../../../contract-tests/session.js";
 import { defaultBudgetMs, planChecks, runContract, UnreachableTargetError, type ContractOptions } from "../../../contract-tests/run-contract.js";
 import type { WhiteboardPushStartedEvent } from "../../tiw/events.js";
 import { freshSeed } from "../../generate/generate.js";
-import { callbackKeyOption, defineCommand, httpUrlValue, intValue, jsonOption, requireValue, sdkAppIdOption, UsageError, write, type Io } from "../command.js";
+import { callbackKeyOption, defineCommand, httpUrlValue, intValue, jsonOption, requireValue, sdkAppIdOption, UsageError, write, type Io } from "../shared/command.js";
 
 const nameWidth = Math.max(...checks.map((check) => check.name.length)) + 2;
 

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { isHttpUrl } from "../tiw/http-url.js";
+import { isHttpUrl } from "../../tiw/http-url.js";
 
 /** Where a command writes; the CLI entry passes process streams, tests pass collectors. */
 export interface Output {
