@@ -1,5 +1,5 @@
 import { http, type HttpHandler } from "msw";
-import { createTiwApi, type TiwApi, type TiwApiOptions } from "../src/stand-in/tiw-api.js";
+import { createTiwApi, type TiwApi, type TiwApiOptions } from "../src/stand-in/http/tiw-api.js";
 
 /** Tencent's endpoints of the TIW API, China and international. */
 export const tiwEndpoints = ["https://tiw.tencentcloudapi.com", "https://tiw.intl.tencentcloudapi.com"] as const;

@@ -29,7 +29,7 @@ export type { SchemaIssue, SchemaResult } from "./spec/validation.js";
 export type { GenerateOptions, Scenario } from "./generate/generate.js";
 export type { Random } from "./generate/random.js";
 
-export { createTiwApi } from "./stand-in/tiw-api.js";
+export { createTiwApi } from "./stand-in/http/tiw-api.js";
 export { serveTiwApi, defaultTiwApiPort } from "./server/serve-tiw-api.js";
 export { TiwApiError } from "./stand-in/tiw-api-error.js";
 export { KitControlError } from "./stand-in/kit-control-error.js";
@@ -37,7 +37,8 @@ export { createClock } from "./stand-in/clock.js";
 export { verifyTc3 } from "./stand-in/http/tc3.js";
 export { createDeliverySender } from "./stand-in/delivery-sender.js";
 export { actions as tiwApiActions, apiVersion as tiwApiVersion } from "./stand-in/types.js";
-export type { TiwApi, TiwApiOptions, TaskTrigger } from "./stand-in/tiw-api.js";
+export type { TiwApi, TiwApiOptions } from "./stand-in/http/tiw-api.js";
+export type { StandIn, StandInOptions, TaskTrigger } from "./stand-in/stand-in.js";
 export type { TiwApiServer, TiwApiServerOptions } from "./server/serve-tiw-api.js";
 export type { Clock, ClockOptions } from "./stand-in/clock.js";
 export type { Tc3Credentials, SignedRequest } from "./stand-in/http/tc3.js";

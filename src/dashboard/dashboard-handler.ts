@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FetchHandler } from "../tiw/fetch-handler.js";
-import { packageRoot } from "../spec/package-root.js";
+import { packageRoot } from "./package-root.js";
 
 /** Where the dashboard lives; `/ui` redirects here. */
 export const dashboardPath = "/ui/";

@@ -1,7 +1,7 @@
 import { serve } from "./node.js";
 import { dashboardPath, withDashboard } from "../dashboard/dashboard-handler.js";
 import { openJournal, type Journal } from "../delivery/index.js";
-import { createTiwApi, type TiwApi, type TiwApiOptions } from "../stand-in/tiw-api.js";
+import { createTiwApi, type TiwApi, type TiwApiOptions } from "../stand-in/http/tiw-api.js";
 
 export interface TiwApiServerOptions extends Omit<TiwApiOptions, "journal"> {
   /** Default 4010; 0 picks a free port. */

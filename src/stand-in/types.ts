@@ -21,6 +21,7 @@ export type KitAttempt = Schemas["KitAttempt"];
 export type KitChange = Schemas["KitChange"];
 export type KitProblem = Schemas["KitProblem"];
 export type KitExceptionRequest = Schemas["KitExceptionRequest"];
+export type KitAdvanceRequest = Schemas["KitAdvanceRequest"];
 export type KitNewTask = Schemas["KitNewTask"];
 export type KitFault = Schemas["KitFault"];
 export type KitChaosRequest = Schemas["KitChaosRequest"];

@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createReceiver } from "../../src/receiver/reference-receiver.js";
 import { serve } from "../../src/server/node.js";
 import { serveTiwApi } from "../../src/server/serve-tiw-api.js";
-import { createTiwApi, type TiwApi, type TiwApiOptions } from "../../src/stand-in/tiw-api.js";
+import { createTiwApi, type TiwApi, type TiwApiOptions } from "../../src/stand-in/http/tiw-api.js";
 import type { KitChaosBurst, KitDelivery, KitPayload, KitTask } from "../../src/stand-in/types.js";
 import { createDashboardHandler, dashboardAssetsDir } from "../../src/dashboard/dashboard-handler.js";
 import { openJournal } from "../../src/delivery/index.js";
@@ -181,10 +181,11 @@ describe("POST /_kit/tasks: start a task from the page", () => {
     expect(await described.json()).toMatchObject({ Response: { TaskId: given.taskId, RoomId: 1253, Status: "PREPARED" } });
   });
 
-  it("refuses what StartWhiteboardPush refuses, naming Tencent's error code, and unknown fields", async () => {
+  it("refuses what the KitNewTask schema refuses (StartWhiteboardPush's bounds), naming the field, and unknown fields", async () => {
     const api = standIn();
-    expect(await kit(api, "POST", "tasks", { AutoStopTimeout: 10 })).toMatchObject({ status: 400, json: { error: "bad_request", message: expect.stringMatching(/^InvalidParameterValue: /) } });
-    expect(await kit(api, "POST", "tasks", { RoomId: "1253" })).toMatchObject({ status: 400, json: { message: expect.stringMatching(/^InvalidParameter.BodyParameterTypeUnmatched: /) } });
+    expect(await kit(api, "POST", "tasks", { AutoStopTimeout: 10 })).toMatchObject({ status: 400, json: { error: "bad_request", message: "AutoStopTimeout must be >= 300" } });
+    expect(await kit(api, "POST", "tasks", { RoomId: "1253" })).toMatchObject({ status: 400, json: { message: "RoomId must be integer" } });
+    expect(await kit(api, "POST", "tasks", { PushUserId: "u".repeat(61) })).toMatchObject({ status: 400, json: { message: "PushUserId must NOT have more than 60 characters" } });
     expect(await kit(api, "POST", "tasks", { RoomId: 0 })).toMatchObject({ status: 400 });
     expect(await kit(api, "POST", "tasks", { VideoFPS: 20 })).toMatchObject({ status: 400, json: { message: expect.stringContaining("unknown field VideoFPS") } });
     expect(await kit(api, "POST", "tasks", "[1]")).toMatchObject({ status: 400 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReceiver } from "../../src/receiver/reference-receiver.js";
 import { serve, type RunningServer } from "../../src/server/node.js";
-import { createTiwApi } from "../../src/stand-in/tiw-api.js";
+import { createTiwApi } from "../../src/stand-in/http/tiw-api.js";
 import { generate, scenarios } from "../../src/generate/generate.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { serve, type RunningServer } from "../../src/server/node.js";
-import { createTiwApi, type TiwApi, type TiwApiOptions } from "../../src/stand-in/tiw-api.js";
+import { createTiwApi, type TiwApi, type TiwApiOptions } from "../../src/stand-in/http/tiw-api.js";
 import type { KitChange, KitDelivery, KitTask } from "../../src/stand-in/types.js";
 
 const sdkAppId = 1400000001;
@@ -55,6 +55,16 @@ describe("control surface under /_kit/", () => {
     for (const body of [{}, { seconds: 1, ms: 1 }, { seconds: -1 }, { seconds: "1" }, { minutes: 1 }, "{nope", "[]"]) {
       expect(await kit(api, "POST", "clock/advance", body)).toMatchObject({ status: 400, json: { error: "bad_request" } });
     }
+  });
+
+  it("refuses to move the clock further than ten years, over HTTP and through the library (no Timestamp null on the wire)", async () => {
+    const api = standIn();
+    const before = api.clock.now();
+    expect(await kit(api, "POST", "clock/advance", { seconds: 1.7e305 })).toMatchObject({ status: 400, json: { error: "bad_request", message: "seconds must be <= 315360000" } });
+    expect(() => api.advance(1.7e305)).toThrow(/seconds must be <= 315360000/);
+    expect(() => api.advance(Number.NaN)).toThrow(/seconds must be number/);
+    expect(api.clock.now() - before).toBeLessThan(1000);
+    expect(await kit(api, "POST", "clock/advance", { seconds: 315360000 })).toMatchObject({ status: 200 });
   });
 
   it("triggers start, activity, timeout and stop, with 404 and 409 where they do not apply", async () => {

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTiwApi, type TiwApi } from "../../src/stand-in/tiw-api.js";
+import { createTiwApi, type TiwApi } from "../../src/stand-in/http/tiw-api.js";
 
 interface OfficialSigner {
   sign3(options: { method: string; url: string; payload: unknown; timestamp: number; service: string; secretId: string; secretKey: string; multipart: boolean; boundary: string; headers: Record<string, string> }): string;

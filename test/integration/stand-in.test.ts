@@ -3,7 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { createReceiver } from "../../src/receiver/reference-receiver.js";
 import { forgetOldest } from "../../src/stand-in/forget-oldest.js";
-import { createTiwApi, type TiwApi, type TiwApiOptions } from "../../src/stand-in/tiw-api.js";
+import { createTiwApi, type TiwApi, type TiwApiOptions } from "../../src/stand-in/http/tiw-api.js";
 import { verifyCallback } from "../../src/receiver/verify-callback.js";
 import { validateEvent } from "../../src/spec/validation.js";
 import type { WhiteboardPushEvent, WhiteboardPushStoppedEvent } from "../../src/tiw/events.js";

@@ -11,7 +11,7 @@ import { chaosFlag, defaultJournalPath, injectedFetch, rateFlag } from "./emit.j
 import { defaultReceiverPort, listen, reporter } from "./receiver.js";
 import { defaultTiwApiPort, serveTiwApi } from "../../server/serve-tiw-api.js";
 import { defaultServeJournalPath } from "./serve.js";
-import { startTraffic } from "../../stand-in/start-traffic.js";
+import { startTraffic } from "../../stand-in/http/start-traffic.js";
 import { virtualTimeNote } from "../shared/virtual-time.js";
 
 /** The key `npm start` signs and verifies with when none is given: a local demo, not a secret. */

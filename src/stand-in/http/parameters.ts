@@ -1,35 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import { packageRoot } from "../../spec/package-root.js";
+import { requestValidator, type SchemaError } from "../../spec/validators.js";
 import { TiwApiError } from "../tiw-api-error.js";
-import { actions, type Action, type RequestOf } from "../types.js";
-
-/** Same base as the callback schemas, so `../RoomId.json` in `api/` resolves to the shared file. */
-const schemaBase = "https://tiw-push-kit.local/schemas/";
-
-let validators: Map<Action, ValidateFunction> | undefined;
-
-/** Compiles the request schemas of `openapi/schemas/api/` once, on first use. */
-function compiledValidators(): Map<Action, ValidateFunction> {
-  if (validators) return validators;
-  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true });
-  const root = join(packageRoot(), "openapi", "schemas");
-  for (const folder of ["", "api/"]) {
-    for (const file of readdirSync(join(root, folder)).filter((name) => name.endsWith(".json"))) {
-      const schema: object = JSON.parse(readFileSync(join(root, folder, file), "utf8"));
-      ajv.addSchema({ ...schema, $id: `${schemaBase}${folder}${file}` });
-    }
-  }
-  validators = new Map(
-    actions.map((action) => {
-      const validate = ajv.getSchema(`${schemaBase}api/${action}Request.json`);
-      if (!validate) throw new Error(`tiw-push-kit: openapi/schemas/api/${action}Request.json is missing`);
-      return [action, validate];
-    }),
-  );
-  return validators;
-}
+import type { Action, RequestOf } from "../types.js";
 
 /**
  * Checks a parsed request body against the action's request schema and returns it typed; throws
@@ -39,14 +10,14 @@ export function checkParameters<A extends Action>(action: A, body: unknown): Req
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new TiwApiError("InvalidParameter", "The request body must be a JSON object.");
   }
-  const validate = compiledValidators().get(action);
-  if (!validate) throw new TiwApiError("InvalidAction", `The action \`${action}\` is not found.`);
+  const validate = requestValidator(`${action}Request`);
   if (validate(body)) return body as RequestOf<A>;
   const [first] = validate.errors ?? [];
   throw first ? toApiError(first, body) : new TiwApiError("InvalidParameter", "The request parameters are not valid.");
 }
 
-function toApiError(error: ErrorObject, body: object): TiwApiError {
+/** The one mapping from a schema problem to Tencent's error codes. */
+function toApiError(error: SchemaError, body: object): TiwApiError {
   const at = error.instancePath.split("/").slice(1).map(unescapePointer);
   const name = at.join(".");
   switch (error.keyword) {

@@ -1,47 +1,38 @@
 import { randomInt } from "node:crypto";
 import type { FetchHandler } from "../tiw/fetch-handler.js";
-import { createChaosBursts } from "./chaos-bursts.js";
-import { readJournalHistory } from "./journal-history.js";
-import { createSignedPayloads } from "./signed-payloads.js";
-import { openTaskHistory } from "../store/task-history.js";
 import type { Journal } from "../delivery/index.js";
 import { defaultSdkAppId } from "../generate/generate.js";
 import { defaultExpireWindowSeconds } from "../tiw/time-rules.js";
-import { BodyTooLargeError, readBody } from "../receiver/read-body.js";
-import { actionHandlers, checkCallbackUrl, type ActionContext, type CallbackSettings } from "./http/actions.js";
+import { openTaskHistory } from "../store/task-history.js";
 import type { CallbackSender } from "./callback-sender.js";
+import { createChaosBursts } from "./chaos-bursts.js";
 import { createClock, type Clock } from "./clock.js";
-import { createControlSurface, kitPrefix } from "./http/control-surface.js";
 import { createDeliveries, type CallbackRouteSettings } from "./deliveries.js";
 import { createDeliverySender } from "./delivery-sender.js";
-import { envelope, errorEnvelope } from "./http/envelope.js";
+import { readJournalHistory } from "./journal-history.js";
 import { withCopiedAttempts } from "./kit-attempt.js";
 import { KitControlError } from "./kit-control-error.js";
 import { mask } from "./mask.js";
-import { checkParameters } from "./http/parameters.js";
-import { createPushTasks, taskView, type PushTask } from "./push-tasks.js";
-import { createRateLimiter, defaultRateLimit } from "./http/rate-limiter.js";
-import { verifyTc3, type Tc3Credentials } from "./http/tc3.js";
+import { createPushTasks, describe, taskView, type PushTask } from "./push-tasks.js";
+import { createSignedPayloads } from "./signed-payloads.js";
 import { TiwApiError } from "./tiw-api-error.js";
-import {
-  apiVersion,
-  isAction,
-  type Action,
-  type KitChange,
-  type KitChaosBurst,
-  type KitChaosRequest,
-  type KitClock,
-  type KitDelivery,
-  type KitExceptionRequest,
-  type KitNewTask,
-  type KitPayload,
-  type KitSettings,
-  type KitTask,
-  type ResponseOf,
+import type {
+  KitChange,
+  KitChaosBurst,
+  KitChaosRequest,
+  KitClock,
+  KitDelivery,
+  KitExceptionRequest,
+  KitNewTask,
+  KitPayload,
+  KitSettings,
+  KitTask,
+  RequestOf,
+  ResponseOf,
 } from "./types.js";
 
-export interface TiwApiOptions {
-  /** The app this stand-in serves; calls for any other get `UnauthorizedOperation.SdkAppId` (default 1400000001). */
+export interface StandInOptions {
+  /** The app this stand-in serves (default 1400000001). */
   sdkAppId?: number;
   /** Callback URL at start, as if set with SetWhiteboardPushCallback. */
   callback?: string;
@@ -49,17 +40,11 @@ export interface TiwApiOptions {
   callbackKey?: string;
   /** Delivers callbacks to this in-process receiver instead of over the network (a callback URL must still be set). */
   callbackHandler?: FetchHandler;
-  /** Verify TC3-HMAC-SHA256 signatures with this key pair; without it any signature is accepted. */
-  credentials?: Tc3Credentials;
   /** Virtual seconds per real second (default 1); 0 freezes the clock so only `advance` moves it. */
   timeScale?: number;
   /** Virtual seconds a task stays PREPARED before it pushes (default 1). */
   prepareSeconds?: number;
-  /** Calls per second and action before `RequestLimitExceeded` (default 20, Tencent's); false turns it off. */
-  rateLimit?: number | false;
-  /** Largest request body in bytes (default 1 MiB); larger ones get `RequestSizeLimitExceeded`. */
-  maxBodyBytes?: number;
-  /** `ExpireTime - Timestamp` of the callbacks' signatures (default 300). */
+  /** `ExpireTime` minus the wall-clock send second of the callbacks' signatures (default 300). */
   expireWindowSeconds?: number;
   /**
    * Records every callback and attempt (the delivery engine's journal). A journal file also keeps
@@ -74,25 +59,44 @@ export interface TiwApiOptions {
   sender?: CallbackSender;
   /** Used by the default sender for callback URLs (default: the delivery engine's own HTTP client; the MSW handlers pass the global fetch). */
   fetch?: typeof fetch;
-  /** The real clock in Unix milliseconds, for signatures and rate limits (default `Date.now`). */
+  /** The real clock in Unix milliseconds, for sending, signing and attempts (default `Date.now`). */
   wallClock?: () => number;
 }
 
+/** What the HTTP edge in front of the stand-in does, shown with its settings. */
+export type EdgeSettings = Pick<KitSettings, "signatureVerification" | "secretId" | "rateLimit">;
+
 export type TaskTrigger = "start" | "stop" | "timeout" | "activity";
 
-export interface TiwApi {
-  /** The Cloud API (`POST /`) and the control surface (`/_kit/...`) as one fetch handler. */
-  fetch: FetchHandler;
+/**
+ * The TIW push domain: tasks on a virtual clock, their callbacks delivered through the delivery
+ * engine, chaos bursts, and the history kept in the journal. It knows nothing of HTTP: the Cloud
+ * API and the control surface in `http/` call it.
+ */
+export interface StandIn {
+  readonly sdkAppId: number;
   clock: Clock;
+  clockView(): KitClock;
   /** Moves the virtual clock forward; due preparations and idle timeouts fire in order. */
   advance(seconds: number): KitClock;
+  /** SetWhiteboardPushCallback: an http(s) URL, or "" which deletes the setting. */
+  setCallback(url: string): void;
+  /** SetWhiteboardPushCallbackKey: "" deletes the key. */
+  setCallbackKey(key: string): void;
+  /** DescribeWhiteboardPushCallback: the settings in clear, as TIW answers its authenticated caller. */
+  callbackSettings(): { Callback: string; CallbackKey: string };
+  /** StartWhiteboardPush; returns the TaskId. */
+  startPush(request: RequestOf<"StartWhiteboardPush">): string;
+  /** StopWhiteboardPush (USER_CALL). */
+  stopPush(taskId: string): void;
+  describePush(taskId: string): Omit<ResponseOf<"DescribeWhiteboardPush">, "RequestId">;
   tasks(): KitTask[];
   task(taskId: string): KitTask | undefined;
   /** start: end the preparation; stop: as StopWhiteboardPush; timeout: fire the idle timer (AUTO); activity: a whiteboard operation. */
   trigger(taskId: string, trigger: TaskTrigger): KitTask;
   /** Ends a task with EXCEPTION (default `FailedOperation.WhiteboardPush`, ExceptionCnt 1). */
   injectException(taskId: string, fault?: KitExceptionRequest): KitTask;
-  /** Starts a task through StartWhiteboardPush, with a random RoomId and a matching PushUserId unless given. */
+  /** Starts a task as StartWhiteboardPush does, with a random RoomId and a matching PushUserId unless given. */
   createTask(request?: KitNewTask): KitTask;
   deliveries(taskId?: string): KitDelivery[];
   /** Sends a delivery's callback again to the current URL with the current key. */
@@ -110,39 +114,30 @@ export interface TiwApi {
   /** Resolves when no callback delivery is under way. */
   settled(): Promise<void>;
   /**
-   * Stops timers and event streams, and closes the sender: the default one stops retrying and
-   * waits only for attempts in flight (undelivered callbacks stay pending in the journal).
-   * Call `settled()` first to wait for every delivery.
+   * Stops timers and closes the sender: the default one stops retrying and waits only for
+   * attempts in flight (undelivered callbacks stay pending in the journal).
    */
   close(): Promise<void>;
 }
 
-const defaultMaxBodyBytes = 1024 * 1024;
 /** The PushUserSig of tasks started from the control surface; the stand-in does not check UserSigs. */
 const kitUserSig = "issued-by-tiw-push-kit";
 const defaultFault = { Code: "FailedOperation.WhiteboardPush", Message: "Whiteboard push failed: fault injected by tiw-push-kit" };
 
 /**
- * A stand-in for TIW's whiteboard push API: Cloud API v3 over a task state machine whose
- * callbacks go through the delivery engine. One `(Request) => Promise<Response>` that runs under
- * `serve` (Node HTTP), inside MSW, or called directly.
+ * Creates the stand-in's domain. Inputs are expected checked against the spec by the caller (the
+ * HTTP edge, or `createTiwApi`'s library methods); what depends on state is checked here.
  *
  * @example
- * const tiw = createTiwApi({ callback: "http://127.0.0.1:3000/callback", callbackKey: "my-key", timeScale: 0 });
- * await tiw.fetch(new Request("http://tiw.test/", { method: "POST", headers: { "X-TC-Action": "StartWhiteboardPush", "X-TC-Version": "2019-09-19" }, body }));
- * tiw.advance(1); // PUSHING: WhiteboardPushStarted is delivered
+ * const standIn = createStandIn({ callback: "http://127.0.0.1:3000/tiw", callbackKey: "my-key", timeScale: 0 });
+ * const taskId = standIn.startPush({ SdkAppId: standIn.sdkAppId, RoomId: 1253, PushUserId: "tic_push_user_1253_01", PushUserSig: "sig" });
  */
-export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
+export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings = { signatureVerification: false, secretId: null, rateLimit: null }): StandIn {
   const sdkAppId = options.sdkAppId ?? defaultSdkAppId;
   const wallClock = options.wallClock ?? Date.now;
   const prepareSeconds = options.prepareSeconds ?? 1;
-  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   const expireWindowSeconds = options.expireWindowSeconds ?? defaultExpireWindowSeconds;
-  const rateLimit = options.rateLimit === false ? null : (options.rateLimit ?? defaultRateLimit);
-  const limiter = rateLimit === null ? undefined : createRateLimiter(rateLimit, wallClock);
   if (!Number.isFinite(prepareSeconds) || prepareSeconds < 0) throw new RangeError(`tiw-push-kit: prepareSeconds must be >= 0, got ${prepareSeconds}`);
-  if (options.callback !== undefined) checkCallbackUrl(options.callback);
-  if ((options.callbackKey?.length ?? 0) > 64) throw new RangeError("tiw-push-kit: the callback key has at most 64 characters");
 
   const listeners = new Set<(change: KitChange) => void>();
   const publish = (change: KitChange) => {
@@ -150,13 +145,13 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
       try {
         listener(change);
       } catch {
-        // A broken subscriber must not break the API or the other subscribers.
+        // A broken subscriber must not break the stand-in or the other subscribers.
       }
     }
   };
   // Task times follow the virtual clock; what happens on the wire (sending, signing, attempts) follows the wall clock.
   const clock = createClock({ timeScale: options.timeScale ?? 1, wallClock });
-  const settings: CallbackSettings = { callback: options.callback ?? "", callbackKey: options.callbackKey ?? "" };
+  const settings = { callback: "", callbackKey: options.callbackKey ?? "" };
   const callbackRoute = (): CallbackRouteSettings => ({
     url: settings.callback,
     callbackKey: settings.callbackKey,
@@ -188,7 +183,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
     },
     now: wallClock,
   });
-  const tasks = createPushTasks({
+  const pushTasks = createPushTasks({
     clock,
     prepareMs: prepareSeconds * 1000,
     emit: (task, event) => deliveries.add(task.taskId, event)?.id,
@@ -217,9 +212,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
       sdkAppId,
       callback: settings.callback,
       callbackKey: mask(settings.callbackKey),
-      signatureVerification: options.credentials !== undefined,
-      secretId: options.credentials ? mask(options.credentials.secretId) : null,
-      rateLimit,
+      ...edge,
       timeScale: clock.timeScale,
       prepareSeconds,
       expireWindowSeconds,
@@ -230,48 +223,25 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
     const now = clock.now();
     return { now, nowSeconds: Math.floor(now / 1000), timeScale: clock.timeScale, advancedMs: clock.advancedMs, aheadMs: Math.max(0, now - wallClock()) };
   };
-  const context: ActionContext = { tasks, settings, settingsChanged: () => publish({ type: "settings", settings: settingsView() }) };
 
-  async function callAction(request: Request): Promise<object> {
-    if (request.method !== "POST") throw new TiwApiError("UnsupportedOperation", `The method ${request.method} is not supported: call actions with POST and a JSON body.`);
-    const action = request.headers.get("x-tc-action");
-    if (!action) throw new TiwApiError("MissingParameter", "The request is missing a required parameter `X-TC-Action`.");
-    if (!isAction(action)) throw new TiwApiError("InvalidAction", `The action \`${action}\` is not found for TIW whiteboard push.`);
-    const version = request.headers.get("x-tc-version");
-    if (!version) throw new TiwApiError("MissingParameter", "The request is missing a required parameter `X-TC-Version`.");
-    if (version !== apiVersion) throw new TiwApiError("NoSuchVersion", `The API version \`${version}\` does not exist; TIW's is ${apiVersion}.`);
-    let body: Uint8Array;
-    try {
-      body = await readBody(request, maxBodyBytes);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) throw new TiwApiError("RequestSizeLimitExceeded", `The request body exceeds the limit of ${maxBodyBytes} bytes.`);
-      throw error;
+  function setCallback(url: string): void {
+    if (url !== "" && (!/^https?:\/\//i.test(url) || !URL.canParse(url))) {
+      throw new TiwApiError("InvalidParameter.CallbackAddressFormatError", `The callback address \`${url}\` is not an http:// or https:// URL.`);
     }
-    if (options.credentials) {
-      verifyTc3({ method: request.method, url: new URL(request.url), headers: request.headers, body }, options.credentials, Math.floor(wallClock() / 1000));
-    }
-    if (limiter && !limiter.take(action)) {
-      throw new TiwApiError("RequestLimitExceeded", `Your requests of \`${action}\` exceed the limit of ${rateLimit} per second.`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(new TextDecoder().decode(body));
-    } catch (error) {
-      throw new TiwApiError("InvalidParameter", `The request body is not valid JSON: ${(error as Error).message}`);
-    }
-    return run(action, parsed);
+    settings.callback = url;
+    publish({ type: "settings", settings: settingsView() });
   }
 
-  function run<A extends Action>(action: A, body: unknown): Omit<ResponseOf<A>, "RequestId"> {
-    const parameters = checkParameters(action, body);
-    if (parameters.SdkAppId !== sdkAppId) {
-      throw new TiwApiError("UnauthorizedOperation.SdkAppId", `The SdkAppId ${parameters.SdkAppId} is not authorized: this stand-in serves ${sdkAppId}.`);
-    }
-    return actionHandlers[action](parameters, context);
+  /** A task of this run, for the Cloud API: Tencent's code when there is none. */
+  function pushTask(taskId: string): PushTask {
+    const task = pushTasks.get(taskId);
+    if (!task) throw new TiwApiError("InvalidParameter.TaskNotFound", `The task \`${taskId}\` does not exist.`);
+    return task;
   }
 
+  /** A task of this run, for the control surface: 404, or 409 for a task of an earlier run. */
   function existing(taskId: string): PushTask {
-    const task = tasks.get(taskId);
+    const task = pushTasks.get(taskId);
     if (task) return task;
     if (restoredTasks.has(taskId)) {
       throw new KitControlError(409, "conflict", `task ${taskId} is from an earlier run of the stand-in, restored from the journal: it can no longer change`);
@@ -289,29 +259,45 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
     return task;
   }
 
-  const api: TiwApi = {
-    fetch: async (request) => {
-      const url = new URL(request.url);
-      if (url.pathname === kitPrefix || url.pathname.startsWith(`${kitPrefix}/`)) return control.handle(request, url);
-      // The one place where failures become Tencent's error shape.
-      try {
-        return envelope(await callAction(request));
-      } catch (error) {
-        if (error instanceof TiwApiError) return errorEnvelope({ Code: error.code, Message: error.detail });
-        return errorEnvelope({ Code: "InternalError", Message: `An internal error occurred: ${(error as Error).message}` });
-      }
-    },
+  function startPush(request: RequestOf<"StartWhiteboardPush">): string {
+    const task = pushTasks.create({
+      sdkAppId: request.SdkAppId,
+      roomId: request.RoomId,
+      pushUserId: request.PushUserId,
+      groupId: request.GroupId,
+      autoStopTimeout: request.AutoStopTimeout,
+    });
+    return task.taskId;
+  }
+
+  if (options.callback !== undefined) setCallback(options.callback);
+
+  return {
+    sdkAppId,
     clock,
+    clockView,
     advance(seconds) {
-      if (!Number.isFinite(seconds) || seconds <= 0) throw new KitControlError(400, "bad_request", `advance takes a number of seconds > 0, got ${seconds}`);
       clock.advance(seconds * 1000);
       const view = clockView();
       publish({ type: "clock", clock: view });
       return view;
     },
-    tasks: () => [...tasks.list().map(taskView), ...[...restoredTasks.values()].map(copyTask)],
+    setCallback,
+    setCallbackKey(key) {
+      settings.callbackKey = key;
+      publish({ type: "settings", settings: settingsView() });
+    },
+    callbackSettings: () => ({ Callback: settings.callback, CallbackKey: settings.callbackKey }),
+    startPush,
+    stopPush(taskId) {
+      const task = pushTask(taskId);
+      if (task.status === "STOPPED") throw new TiwApiError("UnsupportedOperation.TaskHasAlreadyStopped", `The task \`${task.taskId}\` has already stopped.`);
+      pushTasks.stop(task, "USER_CALL");
+    },
+    describePush: (taskId) => describe(pushTask(taskId)),
+    tasks: () => [...pushTasks.list().map(taskView), ...[...restoredTasks.values()].map(copyTask)],
     task(taskId) {
-      const task = tasks.get(taskId);
+      const task = pushTasks.get(taskId);
       if (task) return taskView(task);
       const restored = restoredTasks.get(taskId);
       return restored && copyTask(restored);
@@ -321,46 +307,37 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
       switch (trigger) {
         case "start":
           if (task.status !== "PREPARED") throw new KitControlError(409, "conflict", `task ${taskId} is ${task.status}, not PREPARED`);
-          tasks.start(task);
+          pushTasks.start(task);
           break;
         case "stop":
-          tasks.stop(notStopped(task, "stop it"), "USER_CALL");
+          pushTasks.stop(notStopped(task, "stop it"), "USER_CALL");
           break;
         case "timeout":
-          tasks.stop(notStopped(task, "time it out"), "AUTO");
+          pushTasks.stop(notStopped(task, "time it out"), "AUTO");
           break;
         case "activity":
           if (task.status !== "PUSHING") throw new KitControlError(409, "conflict", `task ${taskId} is ${task.status}, not PUSHING`);
-          tasks.touch(task);
+          pushTasks.touch(task);
           break;
       }
       return taskView(task);
     },
     injectException(taskId, fault = {}) {
       const task = notStopped(existing(taskId), "inject an exception");
-      const exceptionCnt = fault.ExceptionCnt ?? 1;
-      if (!Number.isInteger(exceptionCnt) || exceptionCnt < 1) throw new KitControlError(400, "bad_request", `ExceptionCnt must be a whole number >= 1, got ${exceptionCnt}`);
-      tasks.stop(task, "EXCEPTION", { fault: { exceptionCnt, error: { Code: fault.Code ?? defaultFault.Code, Message: fault.Message ?? defaultFault.Message } } });
+      const error = { Code: fault.Code ?? defaultFault.Code, Message: fault.Message ?? defaultFault.Message };
+      pushTasks.stop(task, "EXCEPTION", { fault: { exceptionCnt: fault.ExceptionCnt ?? 1, error } });
       return taskView(task);
     },
     createTask(request = {}) {
       const roomId = request.RoomId ?? randomInt(1000, 1_000_000);
-      // The same code path as the action, so the same checks and Tencent's codes apply.
-      const start = {
+      const taskId = startPush({
         SdkAppId: sdkAppId,
         RoomId: roomId,
         PushUserId: request.PushUserId ?? `tic_push_user_${roomId}_01`,
         PushUserSig: kitUserSig,
         ...(request.GroupId !== undefined ? { GroupId: request.GroupId } : {}),
         ...(request.AutoStopTimeout !== undefined ? { AutoStopTimeout: request.AutoStopTimeout } : {}),
-      };
-      let taskId: string;
-      try {
-        taskId = run("StartWhiteboardPush", start).TaskId;
-      } catch (error) {
-        if (error instanceof TiwApiError) throw new KitControlError(400, "bad_request", `${error.code}: ${error.detail}`);
-        throw error;
-      }
+      });
       return taskView(existing(taskId));
     },
     deliveries(taskId) {
@@ -394,8 +371,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
     },
     async close() {
       clock.close();
-      tasks.close();
-      control.close();
+      pushTasks.close();
       await chaos.close();
       await sender.close();
       await deliveries.settled();
@@ -403,8 +379,6 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
       listeners.clear();
     },
   };
-  const control = createControlSurface(api, clockView);
-  return api;
 }
 
 function copyTask(task: KitTask): KitTask {

@@ -1,8 +1,9 @@
 import { BodyTooLargeError, readBody } from "../../receiver/read-body.js";
 import { changeStream } from "./change-stream.js";
 import { KitControlError } from "../kit-control-error.js";
-import type { TaskTrigger, TiwApi } from "../tiw-api.js";
-import type { KitChaosRequest, KitClock, KitExceptionRequest, KitNewTask, KitProblem } from "../types.js";
+import type { StandIn, TaskTrigger } from "../stand-in.js";
+import type { KitAdvanceRequest, KitProblem } from "../types.js";
+import { kitRequest } from "./kit-request.js";
 
 /** Cannot collide with the Cloud API, which lives at `POST /`. */
 export const kitPrefix = "/_kit";
@@ -28,14 +29,14 @@ interface Route {
  * and their timelines, deliveries and their attempts and payloads, the clock, fault injection,
  * chaos bursts, a change stream. Changes sent by a browser from another origin are refused.
  */
-export function createControlSurface(api: TiwApi, clockView: () => KitClock): ControlSurface {
+export function createControlSurface(api: StandIn): ControlSurface {
   const streams = new Set<() => void>();
   const routes: Route[] = [
     { method: "GET", path: "settings", run: () => Response.json(api.settings()) },
-    { method: "GET", path: "clock", run: () => Response.json(clockView()) },
-    { method: "POST", path: "clock/advance", run: async (_, request) => Response.json(api.advance(advanceSeconds(await jsonBody(request)))) },
+    { method: "GET", path: "clock", run: () => Response.json(api.clockView()) },
+    { method: "POST", path: "clock/advance", run: async (_, request) => Response.json(api.advance(advanceSeconds(kitRequest("KitAdvanceRequest", await jsonBody(request))))) },
     { method: "GET", path: "tasks", run: () => Response.json(api.tasks()) },
-    { method: "POST", path: "tasks", run: async (_, request) => Response.json(api.createTask(newTaskRequest(await jsonBody(request))), { status: 201 }) },
+    { method: "POST", path: "tasks", run: async (_, request) => Response.json(api.createTask(kitRequest("KitNewTask", await jsonBody(request))), { status: 201 }) },
     {
       method: "GET",
       path: "tasks/:taskId",
@@ -48,7 +49,7 @@ export function createControlSurface(api: TiwApi, clockView: () => KitClock): Co
     {
       method: "POST",
       path: "tasks/:taskId/exception",
-      run: async ({ taskId = "" }, request) => Response.json(api.injectException(taskId, exceptionRequest(await jsonBody(request)))),
+      run: async ({ taskId = "" }, request) => Response.json(api.injectException(taskId, kitRequest("KitExceptionRequest", await jsonBody(request)))),
     },
     {
       method: "POST",
@@ -62,7 +63,7 @@ export function createControlSurface(api: TiwApi, clockView: () => KitClock): Co
     { method: "POST", path: "deliveries/:deliveryId/resend", run: ({ deliveryId = "" }) => Response.json(api.resend(deliveryId), { status: 202 }) },
     { method: "GET", path: "deliveries/:deliveryId/payload", run: ({ deliveryId = "" }) => Response.json(api.payload(deliveryId)) },
     { method: "GET", path: "chaos-bursts", run: () => Response.json(api.chaosBursts()) },
-    { method: "POST", path: "chaos-bursts", run: async (_, request) => Response.json(api.sendChaosBurst(chaosRequest(await jsonBody(request))), { status: 202 }) },
+    { method: "POST", path: "chaos-bursts", run: async (_, request) => Response.json(api.sendChaosBurst(kitRequest("KitChaosRequest", await jsonBody(request))), { status: 202 }) },
     {
       method: "GET",
       path: "events",
@@ -142,7 +143,8 @@ function problem(status: number, error: KitProblem["error"], message: string): R
   return Response.json({ error, message } satisfies KitProblem, { status });
 }
 
-async function jsonBody(request: Request): Promise<Record<string, unknown>> {
+/** The body as parsed JSON (`{}` when empty); its shape is the schema's to judge. */
+async function jsonBody(request: Request): Promise<unknown> {
   let text: string;
   try {
     text = new TextDecoder().decode(await readBody(request, maxControlBodyBytes));
@@ -151,58 +153,13 @@ async function jsonBody(request: Request): Promise<Record<string, unknown>> {
     throw error;
   }
   if (text.trim() === "") return {};
-  let body: unknown;
   try {
-    body = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new KitControlError(400, "bad_request", `body is not valid JSON: ${(error as Error).message}`);
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new KitControlError(400, "bad_request", "body must be a JSON object");
-  return body as Record<string, unknown>;
 }
 
-function advanceSeconds(body: Record<string, unknown>): number {
-  const { seconds, ms, ...unknown } = body;
-  const extra = Object.keys(unknown)[0];
-  if (extra !== undefined) throw new KitControlError(400, "bad_request", `unknown field ${extra}; give seconds or ms`);
-  if ((seconds === undefined) === (ms === undefined)) throw new KitControlError(400, "bad_request", "give exactly one of seconds or ms");
-  const amount = seconds ?? ms;
-  if (typeof amount !== "number" || !Number.isFinite(amount) || amount <= 0) throw new KitControlError(400, "bad_request", "seconds or ms must be a number > 0");
-  return seconds === undefined ? amount / 1000 : amount;
-}
-
-function exceptionRequest(body: Record<string, unknown>): KitExceptionRequest {
-  const { Code, Message, ExceptionCnt, ...unknown } = body;
-  const extra = Object.keys(unknown)[0];
-  if (extra !== undefined) throw new KitControlError(400, "bad_request", `unknown field ${extra}; allowed: Code, Message, ExceptionCnt`);
-  if (Code !== undefined && (typeof Code !== "string" || Code === "")) throw new KitControlError(400, "bad_request", "Code must be a non-empty string");
-  if (Message !== undefined && typeof Message !== "string") throw new KitControlError(400, "bad_request", "Message must be a string");
-  if (ExceptionCnt !== undefined && (typeof ExceptionCnt !== "number" || !Number.isInteger(ExceptionCnt) || ExceptionCnt < 1)) {
-    throw new KitControlError(400, "bad_request", "ExceptionCnt must be a whole number >= 1");
-  }
-  return {
-    ...(Code !== undefined ? { Code } : {}),
-    ...(Message !== undefined ? { Message } : {}),
-    ...(ExceptionCnt !== undefined ? { ExceptionCnt } : {}),
-  };
-}
-
-const newTaskFields = ["RoomId", "PushUserId", "GroupId", "AutoStopTimeout"] satisfies (keyof KitNewTask)[];
-
-/** Unknown fields are refused here; the values are checked by StartWhiteboardPush's schema, with Tencent's codes. */
-function newTaskRequest(body: Record<string, unknown>): KitNewTask {
-  const extra = Object.keys(body).find((field) => !(newTaskFields as string[]).includes(field));
-  if (extra !== undefined) throw new KitControlError(400, "bad_request", `unknown field ${extra}; allowed: ${newTaskFields.join(", ")}`);
-  return body as KitNewTask;
-}
-
-function chaosRequest(body: Record<string, unknown>): KitChaosRequest {
-  const { count, faults, ...unknown } = body;
-  const extra = Object.keys(unknown)[0];
-  if (extra !== undefined) throw new KitControlError(400, "bad_request", `unknown field ${extra}; allowed: count, faults`);
-  if (count !== undefined && typeof count !== "number") throw new KitControlError(400, "bad_request", "count must be a number");
-  if (faults !== undefined && (!Array.isArray(faults) || !faults.every((fault) => typeof fault === "string"))) {
-    throw new KitControlError(400, "bad_request", "faults must be a list of fault names");
-  }
-  return body as KitChaosRequest;
+function advanceSeconds(request: KitAdvanceRequest): number {
+  return request.seconds ?? (request.ms ?? 0) / 1000;
 }

@@ -1,7 +1,7 @@
-import type { FinishReason } from "../tiw/events.js";
-import type { Random } from "../generate/random.js";
+import type { FinishReason } from "../../tiw/events.js";
+import type { Random } from "../../generate/random.js";
 import type { TiwApi } from "./tiw-api.js";
-import { apiVersion } from "./types.js";
+import { apiVersion } from "../types.js";
 
 export interface TrafficOptions {
   sdkAppId: number;
