@@ -11,14 +11,14 @@
  * BENCH_CONNECTIONS (default 16).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { openJournal } from "../src/delivery/index.js";
+import { stopChild } from "../scripts/stop-child.js";
+import { freePort } from "../scripts/free-port.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -38,14 +38,7 @@ function spawnStoppable(command: string, args: string[], env: NodeJS.ProcessEnv 
   child.stderr?.resume();
   return {
     process: child,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, "exit");
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child),
   };
 }
 
@@ -84,13 +77,6 @@ async function untilListening(url: string): Promise<void> {
   }
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function call(url: string, action: string, body: object): Promise<Record<string, unknown>> {
   const response = await fetch(url, {

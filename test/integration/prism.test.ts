@@ -1,25 +1,17 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReceiver } from "../../src/receiver/reference-receiver.js";
 import { serve, type RunningServer } from "../../src/server/node.js";
 import { createTiwApi } from "../../src/stand-in/http/tiw-api.js";
 import { generate, scenarios } from "../../src/generate/generate.js";
+import { stopChild } from "../../scripts/stop-child.js";
+import { freePort } from "../../scripts/free-port.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const prismCli = fileURLToPath(new URL("../../node_modules/@stoplight/prism-cli/dist/index.js", import.meta.url));
 const key = "prism-test-key";
 
-/** Prism cannot listen on port 0; a port the OS just handed out is free with near certainty. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 interface Prism {
   url: string;
@@ -35,14 +27,7 @@ async function prismMock(spec: string, upstream?: string): Promise<Prism> {
     env: { ...process.env, SCARF_ANALYTICS: "false" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, "exit");
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopChild(child);
   let output = "";
   try {
     await new Promise<void>((resolve, reject) => {
@@ -73,15 +58,21 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
-describe("Prism mocking the receiver operation of the callback spec", () => {
+/** A Prism mock of `spec` for the tests of one describe block: started before them, stopped after; gives its URL. */
+function prismDuringBlock(spec: string): () => string {
   let prism: Prism | undefined;
   beforeAll(async () => {
-    prism = await prismMock("openapi/tiw-push-callbacks.openapi.yaml");
+    prism = await prismMock(spec);
   });
   afterAll(async () => {
     await prism?.stop();
   });
-  const callbackUrl = () => `${prism?.url}/tiw/whiteboard-push/callback`;
+  return () => prism?.url ?? "http://prism-not-started.invalid";
+}
+
+describe("Prism mocking the receiver operation of the callback spec", () => {
+  const prismUrl = prismDuringBlock("openapi/tiw-push-callbacks.openapi.yaml");
+  const callbackUrl = () => `${prismUrl()}/tiw/whiteboard-push/callback`;
 
   it.each(scenarios.filter((scenario) => scenario !== "mixed"))("accepts every generated %s event", async (scenario) => {
     const events = generate({ scenario, count: 3, seed: 11, callbackKey: key });
@@ -143,22 +134,16 @@ describe("Prism mocking the receiver operation of the callback spec", () => {
 });
 
 describe("Prism mocking the stand-in's own API spec", () => {
-  let prism: Prism | undefined;
-  beforeAll(async () => {
-    prism = await prismMock("openapi/tiw-push-api.openapi.yaml");
-  });
-  afterAll(async () => {
-    await prism?.stop();
-  });
+  const prismUrl = prismDuringBlock("openapi/tiw-push-api.openapi.yaml");
   const headers = (action: string) => ({ "X-TC-Action": action, "X-TC-Version": "2019-09-19" });
 
   // POST / declares no 400 (Tencent answers errors with 200), so here Prism generates its own 422.
   it("validates Cloud API requests: a good StartWhiteboardPush passes, a bad one or a missing action gets 422", async () => {
     const start = { SdkAppId: 1400000001, RoomId: 1253, PushUserId: "tic_push_user_1253_01", PushUserSig: "sig" };
-    expect((await post(`${prism?.url}/`, start, headers("StartWhiteboardPush"))).status).toBe(200);
-    expect((await post(`${prism?.url}/`, { ...start, AutoStopTimeout: 10 }, headers("StartWhiteboardPush"))).status).toBe(422);
-    expect((await post(`${prism?.url}/`, start, { "X-TC-Version": "2019-09-19" })).status).toBe(422);
-    expect((await post(`${prism?.url}/`, start, headers("StartWhiteboardRecording"))).status).toBe(422);
+    expect((await post(`${prismUrl()}/`, start, headers("StartWhiteboardPush"))).status).toBe(200);
+    expect((await post(`${prismUrl()}/`, { ...start, AutoStopTimeout: 10 }, headers("StartWhiteboardPush"))).status).toBe(422);
+    expect((await post(`${prismUrl()}/`, start, { "X-TC-Version": "2019-09-19" })).status).toBe(422);
+    expect((await post(`${prismUrl()}/`, start, headers("StartWhiteboardRecording"))).status).toBe(422);
   });
 });
 
