@@ -22,7 +22,7 @@ export interface ReceiverContractOptions extends Omit<ContractOptions, "target">
  * prerequisite is missing are registered as skipped; warnings become test annotations.
  *
  * @example
- * import { defineReceiverContract } from "tiw-push-kit/contract";
+ * import { defineReceiverContract } from "tiw-push-kit/contract/vitest";
  * defineReceiverContract({ handler: receiver.fetch, callbackKey: "my-key", sdkAppId: 1400000001, level: "strict" });
  */
 export function defineReceiverContract(options: ReceiverContractOptions): void {

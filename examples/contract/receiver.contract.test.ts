@@ -3,7 +3,7 @@
  * to your receiver and change the two marked imports; every check becomes one test, and a failing
  * one shows what was sent, what came back and what was expected.
  */
-import { defineReceiverContract } from "../../contract-tests/index.js"; // in your project: from "tiw-push-kit/contract"
+import { defineReceiverContract } from "../../contract-tests/vitest.js"; // in your project: from "tiw-push-kit/contract/vitest"
 import { createReceiver } from "../../src/receiver/reference-receiver.js"; // in your project: your receiver, any (Request) => Promise<Response>
 
 const callbackKey = "contract-test-key";

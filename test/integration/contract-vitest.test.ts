@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checks } from "../../contract-tests/checks.js";
-import { defineReceiverContract } from "../../contract-tests/index.js";
+import { defineReceiverContract } from "../../contract-tests/vitest.js";
 import { createReceiver } from "../../src/receiver/reference-receiver.js";
 import { serve, type RunningServer } from "../../src/server/node.js";
 

@@ -1,6 +1,7 @@
-import { autoStopTimeoutRange, defaultAutoStopTimeout, defaultSdkAppId, freshSeed, generate, scenarios, type Scenario } from "../../generate/generate.js";
+import { autoStopTimeoutRange, defaultAutoStopTimeout, defaultSdkAppId, freshSeed, generate } from "../../generate/generate.js";
 import { defaultExpireWindowSeconds, unixSeconds } from "../../tiw/time-rules.js";
-import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, sdkAppIdValue, UsageError, write } from "../shared/command.js";
+import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, sdkAppIdValue, write } from "../shared/command.js";
+import { defaultScenario, scenarioValue } from "../shared/scenario-value.js";
 
 export const generateCommand = defineCommand({
   name: "generate",
@@ -15,7 +16,7 @@ export const generateCommand = defineCommand({
     "TIW does when no key is set.",
   ].join("\n"),
   options: {
-    scenario: { type: "string", valueName: "NAME", description: "Ending of each task: user-call, auto, exception or mixed", defaultText: "mixed" },
+    scenario: { type: "string", valueName: "NAME", description: "Ending of each task: user-call, auto, exception or mixed", defaultText: defaultScenario },
     count: { type: "string", short: "n", valueName: "N", description: "Number of push tasks (two events each)", defaultText: "1" },
     seed: { type: "string", valueName: "S", description: "Seed of the random choices", defaultText: "a fresh one, printed on stderr" },
     key: callbackKeyOption,
@@ -49,10 +50,3 @@ export const generateCommand = defineCommand({
     return 0;
   },
 });
-
-/** `--scenario` checked, `mixed` when absent. */
-export function scenarioValue(raw: string | undefined): Scenario {
-  const scenario = raw ?? "mixed";
-  if (!(scenarios as readonly string[]).includes(scenario)) throw new UsageError(`--scenario must be one of ${scenarios.join(", ")}, got '${scenario}'`);
-  return scenario as Scenario;
-}

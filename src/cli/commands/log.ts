@@ -1,6 +1,9 @@
 import { eventStatuses, type EventFilter, type EventStatus, type JournalEvent } from "../../store/journal.js";
 import { defineCommand, intValue, jsonOption, UsageError, write } from "../shared/command.js";
-import { defaultJournalPath, openExistingJournal } from "./emit.js";
+import { defaultJournalPath } from "../shared/default-journal-paths.js";
+import { openExistingJournal } from "../shared/open-existing-journal.js";
+
+const defaultLimit = 100;
 
 export const logCommand = defineCommand({
   name: "log",
@@ -15,7 +18,7 @@ export const logCommand = defineCommand({
     failed: { type: "boolean", description: "Only events whose delivery failed (same as --status failed)" },
     task: { type: "string", valueName: "ID", description: "Only the events of this TaskId" },
     status: { type: "string", valueName: "S", description: "Only events with this status" },
-    limit: { type: "string", valueName: "N", description: "Show the newest N events", defaultText: "100" },
+    limit: { type: "string", valueName: "N", description: "Show the newest N events", defaultText: String(defaultLimit) },
     attempts: { type: "boolean", description: "Also list every attempt of each event" },
     journal: { type: "string", valueName: "PATH", description: "The journal to read", defaultText: defaultJournalPath },
     json: { ...jsonOption, description: "Print a JSON array of events, each with its attempts under `history`" },
@@ -28,7 +31,7 @@ export const logCommand = defineCommand({
       throw new UsageError(`--status must be one of ${eventStatuses.join(", ")}, got '${status}'`);
     }
     const filter: EventFilter = {
-      limit: intValue("limit", values.limit, { min: 1 }) ?? 100,
+      limit: intValue("limit", values.limit, { min: 1 }) ?? defaultLimit,
       ...(status !== undefined ? { status: status as EventStatus } : {}),
       ...(values.task !== undefined ? { taskId: values.task } : {}),
     };

@@ -1,10 +1,7 @@
-import { createReceiver } from "../../receiver/reference-receiver.js";
-import { serve } from "../../server/node.js";
 import { defaultSdkAppId } from "../../generate/generate.js";
-import type { WhiteboardPushEvent } from "../../tiw/events.js";
-import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, sdkAppIdOption, sdkAppIdValue, write, type Output } from "../shared/command.js";
-
-export const defaultReceiverPort = 4020;
+import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, sdkAppIdOption, sdkAppIdValue, write } from "../shared/command.js";
+import { loopback } from "../shared/loopback.js";
+import { defaultReceiverPort, serveReceiver } from "../shared/serve-receiver.js";
 
 export const receiverCommand = defineCommand({
   name: "receiver",
@@ -20,53 +17,23 @@ export const receiverCommand = defineCommand({
     port: { type: "string", short: "p", valueName: "P", description: "Port to listen on (0: any free port)", defaultText: String(defaultReceiverPort) },
     key: { ...callbackKeyOption, description: "Callback key the receiver verifies Sign with" },
     "sdk-app-id": { ...sdkAppIdOption, description: "The only SdkAppId accepted", defaultText: String(defaultSdkAppId) },
-    host: { type: "string", valueName: "HOST", description: "Address to bind; anything but loopback exposes it", defaultText: "127.0.0.1" },
+    host: { type: "string", valueName: "HOST", description: "Address to bind; anything but loopback exposes it", defaultText: loopback },
     json: { ...jsonOption, description: "Print one JSON object per callback received" },
   },
   examples: ["tiw-push-kit receiver --port 4020 --key my-key --sdk-app-id 1400000001"],
   async run({ values, io }) {
-    const callbackKey = requireValue("key", values.key, "the callback key to verify Sign with (or set TIW_CALLBACK_KEY)");
-    const port = intValue("port", values.port, { min: 0, max: 65535 }) ?? defaultReceiverPort;
-    const sdkAppId = sdkAppIdValue(values["sdk-app-id"]) ?? defaultSdkAppId;
-    const report = reporter(io.stdout, values.json === true);
-    const receiver = createReceiver({ callbackKey, sdkAppId, onEvent: report.accepted, onReject: report.rejected });
-    const server = await listen(receiver.fetch, port, values.host ?? "127.0.0.1");
+    const server = await serveReceiver({
+      callbackKey: requireValue("key", values.key, "the callback key to verify Sign with (or set TIW_CALLBACK_KEY)"),
+      port: intValue("port", values.port, { min: 0, max: 65535 }) ?? defaultReceiverPort,
+      sdkAppId: sdkAppIdValue(values["sdk-app-id"]) ?? defaultSdkAppId,
+      host: values.host ?? loopback,
+      output: io.stdout,
+      json: values.json === true,
+    });
     await write(values.json ? io.stderr : io.stdout, `receiver listening on ${server.url}/ (callbacks: POST any path; task state: GET ${server.url}/tasks)\n`);
     await io.interrupted;
     await server.close();
-    await write(io.stderr, `receiver stopped: ${report.counts.accepted} accepted (${report.counts.duplicates} duplicates), ${report.counts.rejected} rejected\n`);
+    await write(io.stderr, `receiver stopped: ${server.counts.accepted} accepted (${server.counts.duplicates} duplicates), ${server.counts.rejected} rejected\n`);
     return 0;
   },
 });
-
-/** Serves a handler, with a one-line error when the port is taken. */
-export async function listen(handler: (request: Request) => Promise<Response>, port: number, host: string) {
-  try {
-    return await serve(handler, { port, host });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new Error(`tiw-push-kit: port ${port} on ${host} is already in use; pick another with --port`, { cause: error });
-    throw error;
-  }
-}
-
-/** Prints each callback the receiver accepts or rejects, as text or JSON Lines. */
-export function reporter(output: Output, json: boolean) {
-  const counts = { accepted: 0, duplicates: 0, rejected: 0 };
-  const print = (line: string) => void write(output, line + "\n");
-  return {
-    counts,
-    accepted(event: WhiteboardPushEvent, info: { duplicate: boolean }) {
-      counts.accepted += 1;
-      if (info.duplicate) counts.duplicates += 1;
-      const data = event.EventData;
-      if (json) return print(JSON.stringify({ accepted: true, duplicate: info.duplicate, event }));
-      const ending = event.EventType === "WhiteboardPushStopped" ? ` ${event.EventData.FinishReason}` : "";
-      print(`200 ${event.EventType} TaskId=${data.TaskId} RoomId=${data.RoomId}${ending}${info.duplicate ? " (duplicate)" : ""}`);
-    },
-    rejected(reason: string, message: string) {
-      counts.rejected += 1;
-      print(json ? JSON.stringify({ accepted: false, reason, message }) : `rejected ${reason}: ${message}`);
-    },
-  };
-}

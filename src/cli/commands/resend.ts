@@ -1,7 +1,10 @@
 import type { JournalEvent } from "../../store/journal.js";
-import { plannedFromJournal } from "../../delivery/record-plan.js";
-import { defineCommand, UsageError, write } from "../shared/command.js";
-import { checkReachable, defaultJournalPath, deliveryOptions, deliverySettings, openExistingJournal, requireKeyFor, retryPolicyText, runDeliveries, targetOf } from "./emit.js";
+import { defineCommand, UsageError } from "../shared/command.js";
+import { defaultJournalPath } from "../shared/default-journal-paths.js";
+import { deliveryOptions } from "../shared/delivery-options.js";
+import { deliverySettings } from "../shared/delivery-settings.js";
+import { resendFromJournal } from "../shared/resend-from-journal.js";
+import { retryPolicyText } from "../shared/retry-policy-text.js";
 
 export const resendCommand = defineCommand({
   name: "resend",
@@ -26,20 +29,15 @@ export const resendCommand = defineCommand({
     if (!values.failed && positionals.length === 0) throw new UsageError("give the ids of the events to resend (see `tiw-push-kit log`), or --failed");
     const settings = deliverySettings(values);
     const journalPath = values.journal ?? defaultJournalPath;
-    const journal = openExistingJournal(journalPath);
-    try {
-      const events = values.failed ? journal.listEvents({ status: "failed" }) : eventsById(positionals, (id) => journal.getEvent(id));
-      if (events.length === 0) {
-        await write(io.stderr, `no failed events in ${journalPath}\n`);
-        return 0;
-      }
-      const target = targetOf(events, values.target);
-      requireKeyFor(events, values.key);
-      await checkReachable(target, settings.timeoutMs);
-      return await runDeliveries({ io, values, settings, target, key: values.key, journal, journalPath, planned: events.map(plannedFromJournal) });
-    } finally {
-      journal.close();
-    }
+    return resendFromJournal({
+      io,
+      values,
+      settings,
+      key: values.key,
+      journalPath,
+      select: (journal) => (values.failed ? journal.listEvents({ status: "failed" }) : eventsById(positionals, (id) => journal.getEvent(id))),
+      nothingText: `no failed events in ${journalPath}`,
+    });
   },
 });
 

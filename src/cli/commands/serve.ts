@@ -3,10 +3,13 @@ import { defaultTiwApiPort, serveTiwApi } from "../../server/serve-tiw-api.js";
 import type { KitChange } from "../../stand-in/types.js";
 import { defaultSdkAppId } from "../../generate/generate.js";
 import { defaultExpireWindowSeconds } from "../../tiw/time-rules.js";
-import { aheadNote, virtualTimeNote } from "../shared/virtual-time.js";
+import { aheadNote, defaultTimeScale, virtualTimeNote } from "../shared/virtual-time.js";
 import { callbackKeyOption, defineCommand, intValue, numberValue, jsonOption, sdkAppIdOption, sdkAppIdValue, UsageError, write, type Output } from "../shared/command.js";
+import { defaultServeJournalPath } from "../shared/default-journal-paths.js";
+import { injectedFetch } from "../shared/injected-fetch.js";
+import { loopback } from "../shared/loopback.js";
 
-export const defaultServeJournalPath = ".tiw-push-kit/serve-journal.db";
+const defaultPrepareSeconds = 1;
 
 export const serveCommand = defineCommand({
   name: "serve",
@@ -28,7 +31,7 @@ export const serveCommand = defineCommand({
   ].join("\n"),
   options: {
     port: { type: "string", short: "p", valueName: "P", description: "Port to listen on (0: any free port)", defaultText: String(defaultTiwApiPort) },
-    host: { type: "string", valueName: "HOST", description: "Address to bind; anything but loopback exposes it", defaultText: "127.0.0.1" },
+    host: { type: "string", valueName: "HOST", description: "Address to bind; anything but loopback exposes it", defaultText: loopback },
     "sdk-app-id": { ...sdkAppIdOption, description: "The only SdkAppId the API accepts", defaultText: String(defaultSdkAppId) },
     callback: { type: "string", valueName: "URL", description: "Callback URL at start, as if set with SetWhiteboardPushCallback" },
     "callback-key": { ...callbackKeyOption, description: "Callback key at start, as if set with SetWhiteboardPushCallbackKey" },
@@ -38,9 +41,9 @@ export const serveCommand = defineCommand({
       type: "string",
       valueName: "X",
       description: "Virtual seconds per real second of task times (0 freezes them; move them with POST /_kit/clock/advance); signatures follow the wall clock",
-      defaultText: "1",
+      defaultText: String(defaultTimeScale),
     },
-    "prepare-seconds": { type: "string", valueName: "S", description: "Virtual seconds a task stays PREPARED", defaultText: "1" },
+    "prepare-seconds": { type: "string", valueName: "S", description: "Virtual seconds a task stays PREPARED", defaultText: String(defaultPrepareSeconds) },
     "rate-limit": { type: "string", valueName: "N", description: "Calls per second and action before RequestLimitExceeded (0: off)", defaultText: String(defaultRateLimit) },
     "expire-window": { type: "string", valueName: "SECONDS", description: "ExpireTime minus the wall-clock send time of the callbacks", defaultText: String(defaultExpireWindowSeconds) },
     retries: { type: "string", valueName: "N", description: "Retries of a callback after its first attempt", defaultText: "the delivery engine's" },
@@ -58,7 +61,7 @@ export const serveCommand = defineCommand({
     const secretKey = values["secret-key"];
     if ((secretId === undefined) !== (secretKey === undefined)) throw new UsageError("--secret-id and --secret-key go together (or TIW_SECRET_ID and TIW_SECRET_KEY)");
     const port = intValue("port", values.port, { min: 0, max: 65535 }) ?? defaultTiwApiPort;
-    const host = values.host ?? "127.0.0.1";
+    const host = values.host ?? loopback;
     const rateLimit = intValue("rate-limit", values["rate-limit"], { min: 0 });
     const callbackKey = values["callback-key"];
     if (callbackKey !== undefined && callbackKey.length > 64) throw new UsageError("--callback-key has at most 64 characters, as TIW allows");
@@ -69,14 +72,13 @@ export const serveCommand = defineCommand({
       callback,
       callbackKey,
       credentials: secretId !== undefined && secretKey !== undefined ? { secretId, secretKey } : undefined,
-      timeScale: numberValue("time-scale", values["time-scale"]),
-      prepareSeconds: numberValue("prepare-seconds", values["prepare-seconds"]),
+      timeScale: numberValue("time-scale", values["time-scale"]) ?? defaultTimeScale,
+      prepareSeconds: numberValue("prepare-seconds", values["prepare-seconds"]) ?? defaultPrepareSeconds,
       rateLimit: rateLimit === 0 ? (false as const) : rateLimit,
       expireWindowSeconds: intValue("expire-window", values["expire-window"], { min: 1 }),
       retries: intValue("retries", values.retries, { min: 0, max: 100 }),
       timeoutMs: intValue("timeout", values.timeout, { min: 1 }),
-      // Only an injected fetch (tests) replaces the delivery engine's faster HTTP client.
-      fetch: io.fetch === globalThis.fetch ? undefined : io.fetch,
+      ...injectedFetch(io),
     };
 
     const journalPath = values.journal ?? defaultServeJournalPath;
@@ -92,7 +94,7 @@ export const serveCommand = defineCommand({
         `  control surface: ${server.url}/_kit/tasks, /_kit/deliveries, /_kit/clock/advance, /_kit/events`,
         `  dashboard: ${server.dashboardUrl}`,
       ];
-      if (host !== "127.0.0.1" && host !== "::1" && host !== "localhost") lines.push(`  warning: bound to ${host}, which exposes the stand-in and its control surface beyond this machine`);
+      if (host !== loopback && host !== "::1" && host !== "localhost") lines.push(`  warning: bound to ${host}, which exposes the stand-in and its control surface beyond this machine`);
       await write(io.stderr, lines.join("\n") + "\n");
       await io.interrupted;
     } finally {

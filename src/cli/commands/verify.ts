@@ -1,14 +1,23 @@
 import { writeFile } from "node:fs/promises";
-import { checks } from "../../../contract-tests/checks.js";
-import { levels, type Level } from "../../../contract-tests/check.js";
-import { formatResult, formatSummary } from "../../../contract-tests/format-result.js";
-import { toJUnit } from "../../../contract-tests/junit.js";
-import { budgetsBeforeGivingUp } from "../../../contract-tests/session.js";
-import { defaultBudgetMs, planChecks, runContract, UnreachableTargetError, type ContractOptions } from "../../../contract-tests/run-contract.js";
-import type { WhiteboardPushStartedEvent } from "../../tiw/events.js";
+import {
+  budgetsBeforeGivingUp,
+  checks,
+  defaultBudgetMs,
+  formatResult,
+  formatSummary,
+  levels,
+  planChecks,
+  runContract,
+  toJUnit,
+  UnreachableTargetError,
+  type ContractOptions,
+  type Level,
+} from "../../../contract-tests/index.js";
 import { freshSeed } from "../../generate/generate.js";
-import { callbackKeyOption, defineCommand, httpUrlValue, intValue, jsonOption, requireValue, sdkAppIdOption, UsageError, write, type Io } from "../shared/command.js";
+import { announcer } from "../shared/announcer.js";
+import { callbackKeyOption, defineCommand, httpUrlValue, intValue, jsonOption, requireValue, sdkAppIdOption, UsageError, write } from "../shared/command.js";
 
+const defaultLevel: Level = "basic";
 const nameWidth = Math.max(...checks.map((check) => check.name.length)) + 2;
 
 function listing(): string {
@@ -18,20 +27,6 @@ function listing(): string {
       return `${check.name.padEnd(nameWidth)}${check.description} [${tags}]\n`;
     })
     .join("");
-}
-
-/** POSTs each task's Started to the URL, so the TIW API stand-in that a hardened receiver asks knows the task. */
-function announcer(url: string, io: Io, timeoutMs: number): (started: WhiteboardPushStartedEvent) => Promise<void> {
-  return async (started) => {
-    const response = await io.fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(started),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.body?.cancel();
-    if (!response.ok) throw new Error(`--announce-url answered HTTP ${response.status} for task ${started.EventData.TaskId}`);
-  };
 }
 
 export const verifyCommand = defineCommand({
@@ -55,7 +50,7 @@ export const verifyCommand = defineCommand({
     target: { type: "string", valueName: "URL", description: "Your receiver's callback URL, e.g. http://127.0.0.1:3000/tiw/callback" },
     key: { ...callbackKeyOption, description: "Callback key your receiver verifies Sign with" },
     "sdk-app-id": { ...sdkAppIdOption, description: "Your receiver's SdkAppId" },
-    level: { type: "string", valueName: "LEVEL", description: `basic, or strict: adds the burst, the hardened check and requires the body {"error_code":0}`, defaultText: "basic" },
+    level: { type: "string", valueName: "LEVEL", description: `basic, or strict: adds the burst, the hardened check and requires the body {"error_code":0}`, defaultText: defaultLevel },
     only: { type: "string", valueName: "CHECK,...", description: "Run only these checks (comma-separated names, any level)" },
     "inspect-url": { type: "string", valueName: "URL", description: "URL template with {TaskId} answering your receiver's task state as JSON; enables the state checks" },
     hardened: { type: "boolean", description: "Your receiver confirms tasks with DescribeWhiteboardPush: at strict, also check it refuses unknown tasks" },
@@ -83,7 +78,7 @@ export const verifyCommand = defineCommand({
     const callbackKey = requireValue("key", values.key, "the callback key (or set TIW_CALLBACK_KEY)");
     const sdkAppId = intValue("sdk-app-id", requireValue("sdk-app-id", values["sdk-app-id"], "your receiver's SdkAppId"), { min: 1 });
     if (sdkAppId === undefined) return 2;
-    const level = values.level ?? "basic";
+    const level = values.level ?? defaultLevel;
     if (!(levels as readonly string[]).includes(level)) throw new UsageError(`--level must be one of ${levels.join(", ")}, got '${level}'`);
     const only = values.only?.split(",").map((name) => name.trim()).filter(Boolean);
     const unknown = only?.filter((name) => !checks.some((check) => check.name === name));

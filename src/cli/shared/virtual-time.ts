@@ -1,3 +1,6 @@
+/** Virtual seconds per real second when --time-scale is absent: task times follow the wall clock. */
+export const defaultTimeScale = 1;
+
 /** How the stand-in's task times relate to the wall clock, said plainly where a run starts. */
 export function virtualTimeNote(timeScale: number): string {
   if (timeScale === 1) return "task times follow the wall clock";

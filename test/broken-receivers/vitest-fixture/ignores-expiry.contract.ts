@@ -1,4 +1,4 @@
-import { defineReceiverContract } from "../../../contract-tests/index.js";
+import { defineReceiverContract } from "../../../contract-tests/vitest.js";
 import { createIgnoresExpiry } from "../ignores-expiry.js";
 
 const receiver = createIgnoresExpiry({ callbackKey: "fixture-key", sdkAppId: 1400000001 });
