@@ -8,6 +8,7 @@ import { checks } from "../../contract-tests/checks.js";
 import { defineReceiverContract } from "../../contract-tests/vitest.js";
 import { createReceiver } from "../../src/receiver/reference-receiver.js";
 import { serve, type RunningServer } from "../../src/server/node.js";
+import { hardenedContract } from "../helpers/hardened-contract.js";
 
 const callbackKey = "vitest-contract-key";
 const sdkAppId = 1400000001;
@@ -28,10 +29,7 @@ defineReceiverContract({
   target: () => `${server?.url}/tiw/whiteboard-push/callback`,
   callbackKey,
   sdkAppId,
-  level: "strict",
-  inspect: "/tasks/{TaskId}",
-  hardened: true,
-  announce: (started) => void announced.add(started.EventData.TaskId),
+  ...hardenedContract(announced),
 });
 
 interface JsonReport {

@@ -3,6 +3,7 @@ import { checks } from "../../contract-tests/checks.js";
 import { planChecks, runContract, UnreachableTargetError, type ContractOptions, type ContractReport } from "../../contract-tests/run-contract.js";
 import { createReceiver, type Receiver, type ReceiverOptions } from "../../src/receiver/reference-receiver.js";
 import { serve } from "../../src/server/node.js";
+import { hardenedContract } from "../helpers/hardened-contract.js";
 import { createConfirmsNothing } from "../broken-receivers/confirms-nothing.js";
 import { createCountsDuplicatesTwice } from "../broken-receivers/counts-duplicates-twice.js";
 import { createCrashesOnMalformedJson } from "../broken-receivers/crashes-on-malformed-json.js";
@@ -34,10 +35,7 @@ async function verifyReceiver(create: CreateReceiver, way: Way, extra: Partial<C
   const options: ContractOptions = {
     callbackKey,
     sdkAppId,
-    level: "strict",
-    inspect: "/tasks/{TaskId}",
-    hardened: true,
-    announce: (started) => void announced.add(started.EventData.TaskId),
+    ...hardenedContract(announced),
     timeoutMs,
     ...extra,
   };
