@@ -1,5 +1,5 @@
 export { sign, verify, withSignature } from "./tiw/signing.js";
-export { verifyCallback, defaultMaxBodyBytes } from "./receiver/verify-callback.js";
+export { verifyCallback, createVerifier, defaultMaxBodyBytes, defaultMaxDepth } from "./receiver/verify-callback.js";
 export { validateEvent, isEventType, eventTypes } from "./spec/validation.js";
 export {
   generate,
@@ -24,7 +24,7 @@ export type {
   EventType,
   EventMap,
 } from "./tiw/events.js";
-export type { VerifyOptions, VerifyResult, VerifyFailure, VerifyFailureReason } from "./receiver/verify-callback.js";
+export type { VerifyOptions, VerifierOptions, VerifyResult, VerifyFailure, VerifyFailureReason } from "./receiver/verify-callback.js";
 export type { SchemaIssue, SchemaResult } from "./spec/validation.js";
 export type { GenerateOptions, Scenario } from "./generate/generate.js";
 export type { Random } from "./generate/random.js";

@@ -845,13 +845,13 @@ export type components = {
         };
         /**
          * GroupId
-         * @description IM group id of the whiteboard; by default the decimal string of RoomId. — 白板的 IM 群组 Id，默认为 RoomId 的十进制字符串。
+         * @description IM group id of the whiteboard; by default the decimal string of RoomId; at most 128 characters (a generous bound: Tencent documents none). — 白板的 IM 群组 Id，默认为 RoomId 的十进制字符串；最长 128 字符。
          * @example 880528
          */
         GroupId: string;
         /**
          * TaskId
-         * @description Whiteboard push task id. Tencent's examples are 20 characters of [a-z0-9]; the schema accepts any non-empty string so that a change of format does not break receivers. — 白板推流任务 Id。官方示例为 20 位 [a-z0-9] 字符；为前向兼容，此处接受任意非空字符串。
+         * @description Whiteboard push task id. Tencent's examples are 20 characters of [a-z0-9]; the schema accepts any non-empty string of at most 128 characters (a generous bound: Tencent documents none) so that a change of format does not break receivers. — 白板推流任务 Id。官方示例为 20 位 [a-z0-9] 字符；为前向兼容，此处接受任意非空字符串，最长 128 字符（官方未规定上限，此为宽松上限）。
          * @example bj0mt2l23osdj300hl30
          */
         TaskId: string;

@@ -12,7 +12,7 @@
  * - accepts a Stopped that arrives before its Started (ordering is not guaranteed either);
  * - keeps per-task state, readable at `GET /tasks` and `GET /tasks/{TaskId}`.
  */
-import { defaultMaxBodyBytes, verifyCallback, type VerifyOptions } from "./verify-callback.js";
+import { createVerifier, defaultMaxBodyBytes, type VerifierOptions } from "./verify-callback.js";
 import { BodyTooLargeError, readBody } from "./read-body.js";
 import type { FinishReason, WhiteboardPushError, WhiteboardPushEvent } from "../tiw/events.js";
 
@@ -34,9 +34,7 @@ export interface TaskState {
   Received: { WhiteboardPushStarted: number; WhiteboardPushStopped: number };
 }
 
-export interface ReceiverOptions extends Omit<VerifyOptions, "now"> {
-  /** Current time in Unix seconds; default the system clock. */
-  now?: () => number;
+export interface ReceiverOptions extends VerifierOptions {
   /**
    * Hardening: confirm a verified callback with TIW before applying it, for example with
    * `DescribeWhiteboardPush`, since the body itself is not signed. Return false to reject with 409.
@@ -60,6 +58,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   const tasks = new Map<string, TaskState>();
   const applied = new Set<string>();
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+  // Checked here, at setup: a receiver without a key does not start.
+  const verifyBody = createVerifier(options);
 
   async function receive(request: Request): Promise<Response> {
     let body: Uint8Array;
@@ -69,7 +69,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       if (error instanceof BodyTooLargeError) return reject(413, "too_large", error.message);
       throw error;
     }
-    const result = verifyCallback(body, { ...options, now: options.now?.() });
+    const result = verifyBody(body);
     if (!result.ok) return reject(result.status, result.reason, result.message);
     const { event } = result;
     const key = `${event.EventData.TaskId}:${event.EventType}`;

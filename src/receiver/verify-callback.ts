@@ -13,6 +13,8 @@ export interface VerifyOptions {
   maxSkewSeconds?: number;
   /** Largest accepted body in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /** Deepest nesting of arrays and objects accepted (default 32; a TIW body has 3), so that code handling the event never recurses out of stack. */
+  maxDepth?: number;
 }
 
 export type VerifyFailureReason =
@@ -39,6 +41,7 @@ export interface VerifyFailure {
 export type VerifyResult = { ok: true; event: WhiteboardPushEvent } | VerifyFailure;
 
 export const defaultMaxBodyBytes = 1024 * 1024;
+export const defaultMaxDepth = 32;
 
 const statusOf: Record<VerifyFailureReason, VerifyFailure["status"]> = {
   too_large: 413,
@@ -56,14 +59,46 @@ function fail(reason: VerifyFailureReason, message: string, issues?: SchemaIssue
 }
 
 /**
- * Parses, validates and authenticates one TIW whiteboard push callback body. Never throws.
+ * Parses, validates and authenticates one TIW whiteboard push callback body. Never throws on a
+ * body, whatever it is; throws a `TypeError` for options that would weaken a check (a missing
+ * or empty key, a time or limit that is not a number), so a misconfigured receiver fails loudly
+ * instead of accepting forgeries.
  *
  * @example
  * const result = verifyCallback(await request.text(), { callbackKey, sdkAppId: 1400000001 });
  * if (!result.ok) return new Response(result.message, { status: result.status });
  */
 export function verifyCallback(rawBody: string | Uint8Array, options: VerifyOptions): VerifyResult {
+  checkOptions(options);
+  return verifyChecked(rawBody, options, options.now ?? Math.floor(Date.now() / 1000));
+}
+
+export interface VerifierOptions extends Omit<VerifyOptions, "now"> {
+  /** The current time in Unix seconds, read per callback (default: the system clock). */
+  now?: () => number;
+}
+
+/**
+ * `verifyCallback` with its options checked once, at setup: a receiver built on it throws at
+ * start on a missing key or a bad limit, instead of failing every request.
+ *
+ * @example
+ * const verifyTiwCallback = createVerifier({ callbackKey: process.env.TIW_CALLBACK_KEY ?? "", sdkAppId: 1400000001 }); // throws here when unset
+ * const result = verifyTiwCallback(await request.text());
+ */
+export function createVerifier(options: VerifierOptions): (rawBody: string | Uint8Array) => VerifyResult {
+  checkOptions({ ...options, now: undefined });
+  const clock = options.now ?? (() => Math.floor(Date.now() / 1000));
+  return (rawBody) => {
+    const now = clock();
+    if (!Number.isSafeInteger(now)) throw new TypeError(`tiw-push-kit: now() must give Unix seconds, got ${String(now)}`);
+    return verifyChecked(rawBody, options, now);
+  };
+}
+
+function verifyChecked(rawBody: string | Uint8Array, options: Omit<VerifyOptions, "now">, now: number): VerifyResult {
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+  if (typeof rawBody !== "string" && !(rawBody instanceof Uint8Array)) return fail("malformed_json", "body is missing: expected JSON text or bytes");
   const size = typeof rawBody === "string" ? Buffer.byteLength(rawBody) : rawBody.byteLength;
   if (size > maxBodyBytes) return fail("too_large", `body of ${size} bytes exceeds the limit of ${maxBodyBytes}`);
 
@@ -73,6 +108,8 @@ export function verifyCallback(rawBody: string | Uint8Array, options: VerifyOpti
   } catch (error) {
     return fail("malformed_json", `body is not valid JSON: ${(error as Error).message}`);
   }
+  const maxDepth = options.maxDepth ?? defaultMaxDepth;
+  if (deeperThan(body, maxDepth)) return fail("malformed_json", `body nests arrays or objects deeper than ${maxDepth} levels`);
 
   const eventType = (body as { EventType?: unknown } | null)?.EventType;
   if (typeof body === "object" && body !== null && eventType !== undefined && !isEventType(eventType)) {
@@ -91,7 +128,6 @@ export function verifyCallback(rawBody: string | Uint8Array, options: VerifyOpti
   if (!verify(options.callbackKey, event.ExpireTime, event.Sign)) {
     return fail("bad_signature", "Sign does not match md5(callbackKey + ExpireTime)");
   }
-  const now = options.now ?? Math.floor(Date.now() / 1000);
   if (event.ExpireTime + (options.maxSkewSeconds ?? 0) < now) {
     return fail("expired", `ExpireTime ${event.ExpireTime} is ${now - event.ExpireTime} s in the past`);
   }
@@ -100,4 +136,34 @@ export function verifyCallback(rawBody: string | Uint8Array, options: VerifyOpti
     return fail("wrong_app", `SdkAppId ${event.SdkAppId} is not ${apps.join(" or ")}`);
   }
   return { ok: true, event };
+}
+
+/** Throws a `TypeError` naming the first option that would make a check meaningless. */
+function checkOptions(options: VerifyOptions): void {
+  const invalid = (message: string) => {
+    throw new TypeError(`tiw-push-kit: ${message}`);
+  };
+  if (typeof options !== "object" || options === null) invalid("verifyCallback needs options with a callbackKey");
+  if (typeof options.callbackKey !== "string" || options.callbackKey === "") invalid("callbackKey must be a non-empty string: is the key set (e.g. TIW_CALLBACK_KEY)?");
+  const isWhole = (value: unknown, min: number) => typeof value === "number" && Number.isSafeInteger(value) && value >= min;
+  if (options.now !== undefined && !isWhole(options.now, 0)) invalid(`now must be Unix seconds, got ${String(options.now)}`);
+  if (options.maxSkewSeconds !== undefined && !isWhole(options.maxSkewSeconds, 0)) invalid(`maxSkewSeconds must be a whole number >= 0, got ${String(options.maxSkewSeconds)}`);
+  if (options.maxBodyBytes !== undefined && !isWhole(options.maxBodyBytes, 1)) invalid(`maxBodyBytes must be a whole number >= 1, got ${String(options.maxBodyBytes)}`);
+  if (options.maxDepth !== undefined && !isWhole(options.maxDepth, 1)) invalid(`maxDepth must be a whole number >= 1, got ${String(options.maxDepth)}`);
+  const apps = options.sdkAppId === undefined ? [] : [options.sdkAppId].flat();
+  if (apps.some((app) => !isWhole(app, 1))) invalid(`sdkAppId must be whole numbers >= 1, got ${String(options.sdkAppId)}`);
+}
+
+/** Whether arrays and objects nest deeper than `limit`; walked without recursion, stopping at the first too deep. */
+function deeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child === "object" && child !== null) pending.push([child, depth + 1]);
+    }
+  }
+  return false;
 }

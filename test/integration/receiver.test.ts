@@ -58,6 +58,12 @@ describe("reference receiver", () => {
     expect((await receiver.fetch(new Request("http://receiver.test/tasks/%E0%A4%A"))).status).toBe(404);
   });
 
+  it("refuses to start without a callback key, instead of accepting forgeries", () => {
+    for (const callbackKey of ["", undefined]) {
+      expect(() => createReceiver({ callbackKey: callbackKey as unknown as string })).toThrow(/^tiw-push-kit: callbackKey must be a non-empty string/);
+    }
+  });
+
   it("rejects an unconfirmed task with 409 when hardened", async () => {
     const receiver = createReceiver({ callbackKey: key, now: () => now, confirm: async () => false });
     const [started] = generate({ count: 1, seed: 2, now }).map(signedNow);

@@ -77,3 +77,48 @@ describe("verifyCallback", () => {
     }
   });
 });
+
+describe("verifyCallback under hostile input and bad options", () => {
+  it("never throws on any body: nested 9 KB of arrays, null, undefined, a number", () => {
+    const deep = "[".repeat(4500) + "]".repeat(4500);
+    const deepInside = JSON.stringify(body()).replace(/}$/, `,"Extra":${deep}}`);
+    for (const raw of [deep, deepInside, null, undefined, 42]) {
+      const result = verifyCallback(raw as unknown as string, { callbackKey: key, now });
+      expect(result.ok).toBe(false);
+      expect(result).toMatchObject({ status: 400 });
+    }
+    // A body the receiver may log or store whole: JSON.stringify of the event must not overflow.
+    expect(verifyBody(JSON.stringify(body()).replace(/}$/, `,"Extra":${"[".repeat(33)}${"]".repeat(33)}}`))).toMatchObject({ ok: false, reason: "malformed_json" });
+    expect(verifyBody(JSON.stringify(body()).replace(/}$/, `,"Extra":${"[".repeat(20)}${"]".repeat(20)}}`))).toMatchObject({ ok: true });
+  });
+
+  it("refuses ids beyond their documented bounds: TaskId and GroupId 128 characters, PushUserId 60", () => {
+    const data = body().EventData as Record<string, unknown>;
+    expect(verifyBody(body({ EventData: { ...data, TaskId: "t".repeat(128) } }))).toMatchObject({ ok: true });
+    expect(verifyBody(body({ EventData: { ...data, TaskId: "t".repeat(129) } }))).toMatchObject({ ok: false, reason: "schema" });
+    expect(verifyBody(body({ EventData: { ...data, PushUserId: "u".repeat(61) } }))).toMatchObject({ ok: false, reason: "schema" });
+  });
+
+  it("throws a configuration error, never accepts, when the key is missing or empty", () => {
+    const forged = body({ ExpireTime: 1700000300, Sign: md5("1700000300") });
+    for (const callbackKey of [undefined, "", null, 42]) {
+      expect(() => verifyCallback(JSON.stringify(forged), { callbackKey: callbackKey as unknown as string, now })).toThrow(/^tiw-push-kit: callbackKey must be a non-empty string/);
+    }
+  });
+
+  it("throws a configuration error for times and limits that are not numbers, never accepts an expired body", () => {
+    const expired = JSON.stringify(body({ ExpireTime: 1600000000, Sign: md5(`${key}1600000000`) }));
+    const bad: Array<Partial<Parameters<typeof verifyCallback>[1]>> = [
+      { now: Number.NaN },
+      { now: "1700000100" as unknown as number },
+      { maxSkewSeconds: Number.NaN },
+      { maxSkewSeconds: -1 },
+      { maxBodyBytes: Number.NaN },
+      { maxBodyBytes: 0 },
+      { sdkAppId: Number.NaN },
+    ];
+    for (const options of bad) {
+      expect(() => verifyCallback(expired, { callbackKey: key, now, ...options })).toThrow(/^tiw-push-kit: /);
+    }
+  });
+});
