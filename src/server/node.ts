@@ -2,6 +2,7 @@ import type { FetchHandler } from "../tiw/fetch-handler.js";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { allowedHostNames, hostNameOf } from "./allowed-host.js";
 
 /** The one shape every server of the kit has: the TIW API stand-in, the reference receiver, mocks. */
 
@@ -10,6 +11,10 @@ export interface ServeOptions {
   port?: number;
   /** Default 127.0.0.1: nothing is exposed beyond this machine unless asked for. */
   host?: string;
+  /** Host names accepted in `Host` besides loopback's and `host` (any other gets 421). */
+  allowedHosts?: readonly string[];
+  /** Told about a handler that threw; its message never reaches the client (default: one line on stderr). */
+  onError?: (error: unknown) => void;
 }
 
 export interface RunningServer {
@@ -20,15 +25,25 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Methods a fetch handler can be asked for; TRACE, CONNECT and the like get 405 here. */
+const methods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
 /**
- * Serves a fetch handler over Node's HTTP server. A handler that throws gets a 500, never a crash.
+ * Serves a fetch handler over Node's HTTP server. Only requests naming this server in `Host`
+ * (loopback's names, the bound address, `allowedHosts`) reach the handler; a handler that throws
+ * gets a 500 that says nothing of the error, never a crash.
  *
  * @example
  * const { url, close } = await serve(receiver.fetch, { port: 3000 });
  */
 export async function serve(handler: FetchHandler, options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
-  const server = createServer((req, res) => void respond(handler, host, req, res));
+  const gate: Gate = {
+    host,
+    allowed: allowedHostNames(host, options.allowedHosts),
+    onError: options.onError ?? ((error) => process.stderr.write(`tiw-push-kit: a request failed inside the server: ${oneLine(error)}\n`)),
+  };
+  const server = createServer((req, res) => void respond(handler, gate, req, res));
   // Keep-alive sockets would hold close() open for their idle timeout.
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -49,7 +64,23 @@ export async function serve(handler: FetchHandler, options: ServeOptions = {}): 
   };
 }
 
-async function respond(handler: FetchHandler, host: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+interface Gate {
+  host: string;
+  allowed: Set<string>;
+  onError(error: unknown): void;
+}
+
+function refuse(res: ServerResponse, status: number, error: string, message: string): void {
+  const body = JSON.stringify({ error, message });
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" });
+  res.end(body);
+}
+
+async function respond(handler: FetchHandler, gate: Gate, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const hostName = hostNameOf(req.headers.host, gate.host);
+  if (hostName === undefined) return refuse(res, 400, "bad_request", "the Host header is not a valid host name");
+  if (!gate.allowed.has(hostName)) return refuse(res, 421, "misdirected_request", `this server answers only to ${[...gate.allowed].join(", ")}`);
+  if (!methods.has(req.method ?? "")) return refuse(res, 405, "method_not_allowed", `method ${String(req.method).slice(0, 16)} is not allowed`);
   try {
     const controller = new AbortController();
     res.once("close", () => controller.abort());
@@ -58,7 +89,7 @@ async function respond(handler: FetchHandler, host: string, req: IncomingMessage
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
-    const request = new Request(new URL(req.url ?? "/", `http://${req.headers.host ?? host}`), {
+    const request = new Request(new URL(req.url ?? "/", `http://${req.headers.host ?? gate.host}`), {
       method: req.method,
       headers,
       signal: controller.signal,
@@ -74,10 +105,16 @@ async function respond(handler: FetchHandler, host: string, req: IncomingMessage
     }
     res.end();
   } catch (error) {
+    gate.onError(error);
     if (res.headersSent) return void res.destroy();
-    res.writeHead(500, { "content-type": "application/json" });
-    res.end(JSON.stringify({ error: "internal_error", message: (error as Error).message }));
+    refuse(res, 500, "internal_error", "internal error");
   }
+}
+
+/** An error as one log line: control characters escaped, so a message cannot forge log lines. */
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return JSON.stringify(text).slice(1, -1);
 }
 
 function drainedOrClosed(res: ServerResponse): Promise<void> {

@@ -1,4 +1,5 @@
 import { createReceiver, type Receiver, type ReceiverOptions } from "../../src/receiver/reference-receiver.js";
+import { withDevelopmentErrors } from "./intercepting-receiver.js";
 
 /** Defect: updates the task row that its Started created, so a Stopped that comes first gets a 500. */
 export function createFailsOnOutOfOrder(options: ReceiverOptions): Receiver {
@@ -10,5 +11,5 @@ export function createFailsOnOutOfOrder(options: ReceiverOptions): Receiver {
       }
     },
   });
-  return receiver;
+  return withDevelopmentErrors(receiver);
 }

@@ -224,8 +224,8 @@ describe("TIW API stand-in: task life cycle", () => {
     await call(api, "StopWhiteboardPush", { SdkAppId: sdkAppId, TaskId: first });
     await api.settled();
     expect(received.map(({ url }) => url)).toEqual(["http://first.test/cb", "https://second.test/cb"]);
-    expect(verifyCallback(received[0]!.body, { callbackKey: "first-key", now: api.clock.now() / 1000 }).ok).toBe(true);
-    expect(verifyCallback(received[1]!.body, { callbackKey: "second-key", now: api.clock.now() / 1000 }).ok).toBe(true);
+    expect(verifyCallback(received[0]!.body, { callbackKey: "first-key", now: Math.floor(api.clock.now() / 1000) }).ok).toBe(true);
+    expect(verifyCallback(received[1]!.body, { callbackKey: "second-key", now: Math.floor(api.clock.now() / 1000) }).ok).toBe(true);
 
     await call(api, "SetWhiteboardPushCallbackKey", { SdkAppId: sdkAppId, CallbackKey: "" });
     const unsigned = await startTask(api);
