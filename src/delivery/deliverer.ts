@@ -141,14 +141,14 @@ export function createDeliverer(options: DelivererOptions = {}): Deliverer {
   }
 
   // The signature depends only on the key and the expiry second: computed once per second, not per event.
-  let lastSignature = { callbackKey: "", expireTime: Number.NaN, sign: "" };
+  let lastSignature: { callbackKey: string; expireTime: number; sign: string } | undefined;
   function bodyFor(event: WhiteboardPushEvent, signing: { fault: Fault | undefined; keepSign: boolean; callbackKey: string | undefined }, atMs: number): string {
     const { fault, keepSign, callbackKey } = signing;
     const nowSeconds = unixSeconds(atMs);
     if (fault) return faultyBody(event, fault, { callbackKey, nowSeconds, expireWindowSeconds, random });
     if (keepSign || callbackKey === undefined) return JSON.stringify(event);
     const expireTime = expireTimeAt(event.Timestamp, nowSeconds, expireWindowSeconds);
-    if (lastSignature.expireTime !== expireTime || lastSignature.callbackKey !== callbackKey) {
+    if (lastSignature?.expireTime !== expireTime || lastSignature.callbackKey !== callbackKey) {
       lastSignature = { callbackKey, expireTime, sign: sign(callbackKey, expireTime) };
     }
     return JSON.stringify({ ...event, ExpireTime: expireTime, Sign: lastSignature.sign });

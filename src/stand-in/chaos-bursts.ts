@@ -133,7 +133,7 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
           for (const delivery of ofTask) {
             const outcome = await deliverer.deliver(delivery.event, {
               target: route.url,
-              ...(route.callbackKey !== undefined ? { callbackKey: route.callbackKey } : {}),
+              callbackKey: route.callbackKey,
               eventId: delivery.id,
               createdAt: burst.createdAt,
               fault: delivery.fault,

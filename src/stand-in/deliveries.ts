@@ -67,7 +67,7 @@ export function createDeliveries(options: DeliveriesOptions): Deliveries {
     try {
       delivered = await options.sender.send(delivery.event, {
         target: route.url,
-        ...(route.callbackKey !== undefined ? { callbackKey: route.callbackKey } : {}),
+        callbackKey: route.callbackKey,
         eventId: delivery.id,
         createdAt: delivery.createdAt,
         onAttempt(attempt, body) {

@@ -50,7 +50,7 @@ export function createDeliverySender(options: DeliverySenderOptions = {}): Callb
       attemptListeners.set(route.eventId, route.onAttempt);
       const delivery = deliverer.deliver(event, {
         target: route.target,
-        ...(route.callbackKey !== undefined ? { callbackKey: route.callbackKey } : {}),
+        callbackKey: route.callbackKey,
         eventId: route.eventId,
         createdAt: route.createdAt,
         source: standInSource,

@@ -1,31 +1,25 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { openJournal } from "../../src/delivery/index.js";
 import { createTiwApi, type TiwApi, type TiwApiOptions } from "../../src/stand-in/tiw-api.js";
 import type { KitPayload } from "../../src/stand-in/types.js";
 import { recordingServer, type RecordingServer } from "../helpers/servers.js";
 
 const callbackKey = "payload-test-key";
-const dir = mkdtempSync(join(tmpdir(), "tiw-push-kit-payloads-"));
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A receiver over real HTTP that records the bytes of every callback it gets. */
 async function receiver(answer?: Parameters<typeof recordingServer>[0]): Promise<RecordingServer> {
   const server = await recordingServer(answer);
-  cleanups.push(() => server.close());
+  onTestFinished(() => server.close());
   return server;
 }
 
 /** A stand-in closed after the test; `closedByTest` leaves closing it to the test. */
 function standIn(options: TiwApiOptions, closedByTest = false): TiwApi {
   const api = createTiwApi({ timeScale: 0, callbackKey, retries: 0, ...options });
-  if (!closedByTest) cleanups.push(() => api.close());
+  if (!closedByTest) onTestFinished(() => api.close());
   return api;
 }
 
@@ -74,6 +68,8 @@ describe("the payload dialog shows the bytes the receiver got", () => {
 
   it("for an unsigned delivery of an earlier run, its journaled body; for a signed one, not known", async () => {
     const server = await receiver();
+    const dir = mkdtempSync(join(tmpdir(), "tiw-push-kit-payloads-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, "earlier.db");
     const firstJournal = openJournal(path);
     const first = standIn({ callback: `${server.url}/tiw`, callbackKey: "", journal: firstJournal }, true);
@@ -93,7 +89,7 @@ describe("the payload dialog shows the bytes the receiver got", () => {
     secondJournal.close();
 
     const thirdJournal = openJournal(path);
-    cleanups.push(() => thirdJournal.close());
+    onTestFinished(() => thirdJournal.close());
     const third = standIn({ callback: `${server.url}/tiw`, journal: thirdJournal });
     expect(await payload(third, `${signed.taskId}.started`)).toMatchObject({ exact: false, attempt: 1, signature: { result: "unknown" } });
   });
