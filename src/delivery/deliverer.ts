@@ -1,24 +1,34 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { EventType, WhiteboardPushEvent } from "../tiw/events.js";
+import type { FetchHandler } from "../tiw/fetch-handler.js";
+import { isHttpUrl } from "../tiw/http-url.js";
 import { sign } from "../tiw/signing.js";
 import { defaultExpireWindowSeconds, expireTimeAt, unixSeconds } from "../tiw/time-rules.js";
-import { faultyBody, isForged, type Fault } from "./faults.js";
-import { createHttpPoster, HttpTimeoutError } from "./transport/http-poster.js";
-import { isHttpUrl } from "../tiw/http-url.js";
-import { journalEntry } from "./record-plan.js";
 import type { AttemptRecord, EventStatus, Journal } from "../store/journal.js";
+import { faultyBody, isForged, type Fault } from "./faults.js";
+import { journalEntry } from "./record-plan.js";
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from "./retry-policy.js";
 import { untilSettledOrAborted } from "./until-settled-or-aborted.js";
+import { describeError } from "./transport/describe-error.js";
+import { createFetchTransport } from "./transport/fetch-transport.js";
+import { createHandlerTransport, inProcessUrl } from "./transport/handler-transport.js";
+import { createHttpPoster } from "./transport/http-poster.js";
+import type { Transport } from "./transport/transport.js";
 
 /** An http(s) callback URL, or an in-process fetch handler (tests, the TIW API stand-in). */
-export type CallbackTarget = string | ((request: Request) => Promise<Response>);
+export type CallbackTarget = string | FetchHandler;
 
 export interface DelivererOptions extends Partial<RetryPolicy> {
-  target: CallbackTarget;
   /**
-   * When set, `ExpireTime` and `Sign` are recomputed at every send and retry, on the wall clock:
-   * `ExpireTime = max(send second, Timestamp) + expireWindowSeconds` (see `expireTimeAt`).
+   * Where deliveries go unless `deliver` names another URL. A fetch handler receives every
+   * delivery in-process, with the URL `deliver` names (by default the spec's receiver operation).
+   */
+  target?: CallbackTarget;
+  /**
+   * Signs deliveries unless `deliver` gives another key: `ExpireTime` and `Sign` are recomputed at
+   * every send and retry, on the wall clock: `ExpireTime = max(send second, Timestamp) +
+   * expireWindowSeconds` (see `expireTimeAt`).
    */
   callbackKey?: string;
   /** Default 300 s. */
@@ -27,17 +37,22 @@ export interface DelivererOptions extends Partial<RetryPolicy> {
   timeoutMs?: number;
   /** When given, every event and every attempt is recorded. */
   journal?: Journal;
+  /** Sends to URLs through this `fetch` instead of the kit's own HTTP client (tests, a proxy-aware fetch). */
   fetch?: typeof fetch;
   /** The wall clock in Unix milliseconds (default `Date.now`): signatures and attempt times follow it, never a virtual clock. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   /** In [0, 1), for the backoff jitter and the malformed variants (default `Math.random`). */
   random?: () => number;
-  /** Live feed of every attempt (dashboard, `--verbose`). */
-  onAttempt?: (attempt: AttemptRecord) => void;
+  /** Live feed of every attempt with the body it sent (dashboard, `--verbose`). */
+  onAttempt?: (attempt: SentAttempt) => void;
 }
 
 export interface DeliverOptions {
+  /** This delivery's callback URL, instead of the `target` of `createDeliverer`. */
+  target?: string;
+  /** This delivery's key, instead of the `callbackKey` of `createDeliverer`; without either the body is sent unsigned. */
+  callbackKey?: string;
   /** An id already in the journal continues that record (resend, resume); a new one is recorded. */
   eventId?: string;
   /** The journal is known to hold `eventId` already (a recorded plan): skips looking it up. */
@@ -50,6 +65,11 @@ export interface DeliverOptions {
   keepSign?: boolean;
   /** Stops retrying when aborted; the event then stays `pending`. The attempt in flight finishes. */
   signal?: AbortSignal;
+}
+
+/** An attempt as the journal records it, with the exact body it sent. */
+export interface SentAttempt extends AttemptRecord {
+  body: string;
 }
 
 export interface DeliveryOutcome {
@@ -77,37 +97,25 @@ export interface Deliverer {
 
 export const defaultTimeoutMs = 5000;
 const snippetLength = 200;
-const inProcessUrl = "http://in-process.invalid/tiw/whiteboard-push/callback";
-const networkErrors: Record<string, string> = {
-  ECONNREFUSED: "connection refused",
-  ECONNRESET: "connection reset",
-  ENOTFOUND: "host not found",
-  EAI_AGAIN: "host name lookup failed",
-  EHOSTUNREACH: "host unreachable",
-  ENETUNREACH: "network unreachable",
-  ETIMEDOUT: "connection timed out",
-  UND_ERR_SOCKET: "connection closed by the receiver",
-};
-
-interface Exchange {
-  statusCode?: number;
-  latencyMs: number;
-  error?: string;
-  responseSnippet?: string;
-}
+/** Enough bytes for `snippetLength` characters of any text: a UTF-16 unit takes at most 3 UTF-8 bytes. */
+const snippetBytes = snippetLength * 3;
+const jsonHeaders = { "Content-Type": "application/json" };
 
 /**
  * Delivers callbacks the way TIW does: HTTP POST of the JSON body, success is HTTP 200, signed at
  * sending time. Retries (timeouts, connection errors, non-200) back off exponentially with jitter;
- * forgeries are sent once, since a receiver is expected to refuse them.
+ * forgeries are sent once, since a receiver is expected to refuse them. One deliverer serves any
+ * number of targets and keys: each delivery may name its own.
  *
  * @example
  * const deliverer = createDeliverer({ target: "http://127.0.0.1:3000/callback", callbackKey: "my-key", journal: openJournal(":memory:") });
  * const outcome = await deliverer.deliver(event); // { status: "delivered", attempts: 1, statusCode: 200, ... }
  */
-export function createDeliverer(options: DelivererOptions): Deliverer {
-  const { target, callbackKey, journal, onAttempt } = options;
-  if (typeof target === "string") checkTargetUrl(target);
+export function createDeliverer(options: DelivererOptions = {}): Deliverer {
+  const { journal, onAttempt } = options;
+  const handler = typeof options.target === "function" ? options.target : undefined;
+  const defaultTarget = typeof options.target === "string" ? options.target : undefined;
+  if (defaultTarget !== undefined) checkTargetUrl(defaultTarget);
   const policy: RetryPolicy = {
     retries: options.retries ?? defaultRetryPolicy.retries,
     initialBackoffMs: options.initialBackoffMs ?? defaultRetryPolicy.initialBackoffMs,
@@ -116,51 +124,44 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   };
   const expireWindowSeconds = options.expireWindowSeconds ?? defaultExpireWindowSeconds;
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  // URLs go through the kit's own lean HTTP/1.1 client unless a fetch is injected (tests, a proxy-aware fetch).
-  const targetUrl = typeof target === "string" ? new URL(target) : undefined;
-  const poster = targetUrl && !options.fetch ? createHttpPoster() : undefined;
+  // Chosen once: URLs go through the kit's own lean HTTP/1.1 client unless a fetch is injected.
+  const transport: Transport = handler ? createHandlerTransport(handler) : options.fetch ? createFetchTransport(options.fetch) : createHttpPoster();
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => sleepFor(ms));
   const random = options.random ?? Math.random;
 
+  // Parsed once for a run of deliveries to the same target, which is how they come.
+  let parsed = { target: inProcessUrl, url: new URL(inProcessUrl) };
+  function urlOf(target: string): URL {
+    if (target !== parsed.target) {
+      checkTargetUrl(target);
+      parsed = { target, url: new URL(target) };
+    }
+    return parsed.url;
+  }
+
   // The signature depends only on the key and the expiry second: computed once per second, not per event.
-  let lastSignature = { expireTime: Number.NaN, sign: "" };
-  function bodyFor(event: WhiteboardPushEvent, fault: Fault | undefined, keepSign: boolean, atMs: number): string {
+  let lastSignature: { callbackKey: string; expireTime: number; sign: string } | undefined;
+  function bodyFor(event: WhiteboardPushEvent, signing: { fault: Fault | undefined; keepSign: boolean; callbackKey: string | undefined }, atMs: number): string {
+    const { fault, keepSign, callbackKey } = signing;
     const nowSeconds = unixSeconds(atMs);
     if (fault) return faultyBody(event, fault, { callbackKey, nowSeconds, expireWindowSeconds, random });
     if (keepSign || callbackKey === undefined) return JSON.stringify(event);
     const expireTime = expireTimeAt(event.Timestamp, nowSeconds, expireWindowSeconds);
-    if (lastSignature.expireTime !== expireTime) lastSignature = { expireTime, sign: sign(callbackKey, expireTime) };
+    if (lastSignature?.expireTime !== expireTime || lastSignature.callbackKey !== callbackKey) {
+      lastSignature = { callbackKey, expireTime, sign: sign(callbackKey, expireTime) };
+    }
     return JSON.stringify({ ...event, ExpireTime: expireTime, Sign: lastSignature.sign });
   }
 
-  async function exchange(body: string): Promise<Exchange> {
+  async function exchange(url: URL, body: string): Promise<Pick<AttemptRecord, "statusCode" | "latencyMs" | "error" | "responseSnippet">> {
     const started = performance.now();
     try {
-      const { statusCode, responseSnippet } = await send(body);
-      return { statusCode, latencyMs: performance.now() - started, ...(responseSnippet ? { responseSnippet } : {}) };
+      const answer = await transport.send({ method: "POST", url, body, headers: jsonHeaders, timeoutMs, maxAnswerBytes: snippetBytes });
+      const responseSnippet = answer.body.slice(0, snippetLength);
+      return { statusCode: answer.status, latencyMs: performance.now() - started, ...(responseSnippet ? { responseSnippet } : {}) };
     } catch (error) {
       return { error: describeError(error), latencyMs: performance.now() - started };
-    }
-  }
-
-  async function send(body: string): Promise<{ statusCode: number; responseSnippet?: string }> {
-    if (poster && targetUrl) {
-      const answer = await poster.post(targetUrl, body, timeoutMs);
-      return { statusCode: answer.statusCode, responseSnippet: answer.body.toString("utf8").slice(0, snippetLength) };
-    }
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new HttpTimeoutError(timeoutMs)), timeoutMs);
-    try {
-      const init = { method: "POST", headers: { "content-type": "application/json" }, body, signal: controller.signal };
-      const response =
-        typeof target === "string" ? await fetchImpl(target, init) : await untilAborted(target(new Request(inProcessUrl, init)), controller.signal);
-      return { statusCode: response.status, responseSnippet: await snippetOf(response) };
-    } catch (error) {
-      throw controller.signal.aborted ? controller.signal.reason : error;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -175,12 +176,16 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   return {
     async deliver(event, deliverOptions = {}) {
       const { fault, keepSign = false, signal } = deliverOptions;
+      const target = deliverOptions.target ?? defaultTarget ?? (handler ? inProcessUrl : undefined);
+      if (target === undefined) throw new RangeError("tiw-push-kit: no target: give one to createDeliverer or to deliver");
+      const url = urlOf(target);
+      const callbackKey = deliverOptions.callbackKey ?? options.callbackKey;
       const eventId = deliverOptions.eventId ?? `evt_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
       const taskId = event.EventData.TaskId;
       const eventType = event.EventType;
       const forged = isForged(fault);
       if (journal && !(deliverOptions.recorded && deliverOptions.eventId) && !journal.hasEvent(eventId)) {
-        const context = { target: typeof target === "string" ? target : "in-process", hasKey: callbackKey !== undefined, createdAt: deliverOptions.createdAt ?? now() };
+        const context = { target: handler ? "in-process" : target, hasKey: callbackKey !== undefined, createdAt: deliverOptions.createdAt ?? now() };
         journal.addEvent(journalEntry(eventId, { event, keepSign, fault, source: deliverOptions.source }, context));
         // Recorded before it is sent: a crash from here on leaves it pending, never unknown.
         await journal.flush();
@@ -188,15 +193,16 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
 
       const maxAttempts = forged ? 1 : policy.retries + 1;
       let attempts = 0;
-      let last: AttemptRecord;
+      let last: SentAttempt;
       let stopped = false;
       for (;;) {
         attempts += 1;
         const at = now();
-        last = { eventId, attempt: attempts, at, ...(await exchange(bodyFor(event, fault, keepSign, at))) };
+        const body = bodyFor(event, { fault, keepSign, callbackKey }, at);
+        last = { eventId, attempt: attempts, at, body, ...(await exchange(url, body)) };
         onAttempt?.(last);
         if (last.statusCode === 200 || attempts >= maxAttempts) break;
-        journal?.addAttempt(last);
+        journal?.addAttempt(journaled(last));
         if (!(await pause(backoffDelay(attempts, policy, random), signal))) {
           stopped = true;
           break;
@@ -206,7 +212,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       const status = statusOf(last, forged, stopped);
       // Committed with the batch of this event-loop turn; not awaited, so that the next send does not
       // wait for the disk. A kill can lose the answers of that turn, which resume re-sends.
-      journal?.setOutcome(eventId, { status, attempts, at: now(), ...(stopped ? {} : { last }) });
+      journal?.setOutcome(eventId, { status, attempts, at: now(), ...(stopped ? {} : { last: journaled(last) }) });
       return {
         eventId,
         taskId,
@@ -221,10 +227,15 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       };
     },
     async close() {
-      poster?.close();
+      transport.close();
       await journal?.flush();
     },
   };
+}
+
+/** The journal keeps attempts without their bodies. */
+function journaled({ body: _sent, ...attempt }: SentAttempt): AttemptRecord {
+  return attempt;
 }
 
 function statusOf(last: AttemptRecord, forged: boolean, stopped: boolean): EventStatus {
@@ -236,38 +247,4 @@ function statusOf(last: AttemptRecord, forged: boolean, stopped: boolean): Event
 /** Throws a one-line `RangeError` unless `target` is an absolute http(s) URL. */
 export function checkTargetUrl(target: string): void {
   if (!isHttpUrl(target)) throw new RangeError(`tiw-push-kit: target must be an http(s) URL, got '${target}'`);
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-    promise.then(resolve, reject);
-  });
-}
-
-/** The start of the response body; reading stops there, so a huge answer costs nothing. */
-async function snippetOf(response: Response): Promise<string | undefined> {
-  if (!response.body) return undefined;
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    if (text.length >= snippetLength) {
-      await reader.cancel();
-      break;
-    }
-  }
-  return text.slice(0, snippetLength) || undefined;
-}
-
-/** One line for a failed exchange or connection: a timeout, or a readable reason with its error code. */
-export function describeError(error: unknown): string {
-  if (error instanceof HttpTimeoutError) return error.message;
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code) return `${networkErrors[code] ?? (cause ?? (error as Error)).message} (${code})`;
-  return error instanceof Error ? (cause?.message ?? error.message) : String(error);
 }

@@ -1,17 +1,17 @@
-import type { CallbackTarget } from "../delivery/index.js";
 import type { WhiteboardPushEvent } from "../tiw/events.js";
 import type { KitAttempt } from "./types.js";
 
 export interface CallbackRoute {
-  target: CallbackTarget;
+  /** The callback URL. */
+  target: string;
   /** Signs the callback at send time when set; without it, `ExpireTime` and `Sign` are left out, as TIW does. */
   callbackKey?: string;
   /** Unique per delivery, so a journal can tell deliveries apart. */
   eventId: string;
   /** When the delivery was created, wall-clock Unix ms: a callback queued behind its task's earlier one keeps it. */
   createdAt: number;
-  /** Told about every attempt, retries included. */
-  onAttempt(attempt: KitAttempt): void;
+  /** Told about every attempt, retries included, with the exact body it sent. */
+  onAttempt(attempt: KitAttempt, body: string): void;
 }
 
 /**

@@ -4,9 +4,10 @@ import { forgetOldest } from "./forget-oldest.js";
 import { kitAttempt, withCopiedAttempts } from "./kit-attempt.js";
 import { KitControlError } from "./kit-control-error.js";
 import type { KitChaosBurst, KitChaosDelivery, KitChaosRequest, KitFault } from "./types.js";
-import { createDeliverer, faults, isForged, type AttemptRecord, type Deliverer, type Fault, type Journal } from "../delivery/index.js";
+import { createDeliverer, faults, isForged, type Fault, type Journal } from "../delivery/index.js";
 import { signatureFaults } from "../delivery/faults.js";
 import { generate } from "../generate/generate.js";
+import type { FetchHandler } from "../tiw/fetch-handler.js";
 import { unixSeconds } from "../tiw/time-rules.js";
 import type { SignedPayloads } from "./signed-payloads.js";
 
@@ -17,8 +18,10 @@ void sameFaults;
 export interface ChaosBurstsOptions {
   sdkAppId: number;
   expireWindowSeconds: number;
-  /** The current callback URL and key (and in-process receiver, if any). */
+  /** The current callback URL and key. */
   route(): CallbackRouteSettings;
+  /** Receives the callbacks in-process instead of over the network, at the callback URL. */
+  handler?: FetchHandler;
   /** Virtual Unix milliseconds: the generated tasks' history ends there. */
   now(): number;
   /** The wall clock in Unix milliseconds: bursts are sent and signed on it (default `Date.now`). */
@@ -26,6 +29,7 @@ export interface ChaosBurstsOptions {
   journal?: Journal;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Keeps the body each callback sent, for the payload dialog. */
   payloads: SignedPayloads;
   changed(burst: KitChaosBurst): void;
   /** Bursts of earlier runs, from the journal. */
@@ -67,7 +71,7 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
     const route = options.route();
     if (!route.url) throw new KitControlError(409, "conflict", "no callback URL is configured: set one with SetWhiteboardPushCallback or serve --callback");
     const count = request.count ?? defaultBurstCount;
-    const chosen = chosenFaults(request.faults, route.callbackKey !== "");
+    const chosen = chosenFaults(request.faults, route.callbackKey !== undefined);
 
     const id = `burst_${randomUUID().slice(0, 8)}`;
     const createdAt = wallClock();
@@ -99,48 +103,35 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
 
   async function deliver(burst: KitChaosBurst, route: CallbackRouteSettings): Promise<void> {
     const byId = new Map(burst.deliveries.map((delivery) => [delivery.id, delivery]));
-    const onAttempt = (record: AttemptRecord) => {
-      const delivery = byId.get(record.eventId);
-      if (!delivery) return;
-      delivery.attempts.push(kitAttempt(record));
-      options.changed(snapshot(burst));
-    };
-    // `malformed` breaks a body one of three ways, drawn from the engine's random source: one
-    // engine per way, each with a fixed source, so that the body sent is known exactly.
-    const engines = new Map<number, Deliverer>();
-    const engine = (variant: number) => {
-      let deliverer = engines.get(variant);
-      if (!deliverer) {
-        deliverer = createDeliverer({
-          target: route.handler ?? route.url,
-          ...(route.callbackKey ? { callbackKey: route.callbackKey } : {}),
-          expireWindowSeconds: options.expireWindowSeconds,
-          ...(options.journal ? { journal: options.journal } : {}),
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-          retries: 0,
-          now: wallClock,
-          random: variantRandom(variant),
-          onAttempt,
-        });
-        engines.set(variant, deliverer);
-      }
-      return deliverer;
-    };
-
-    let malformedCount = 0;
-    const sends = burst.deliveries.map((delivery) => {
-      const variant = delivery.fault === "malformed" ? malformedCount++ % 3 : 0;
-      options.payloads.remember(delivery.id, { callbackKey: route.callbackKey, random: variantRandom(variant) });
-      return { delivery, engine: engine(variant) };
+    const deliverer = createDeliverer({
+      ...(options.handler ? { target: options.handler } : {}),
+      expireWindowSeconds: options.expireWindowSeconds,
+      ...(options.journal ? { journal: options.journal } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      retries: 0,
+      now: wallClock,
+      // Without retries the engine draws only to break a `malformed` body, one of three ways: taken
+      // in turn, a burst's malformed callbacks show each way.
+      random: inTurn(3),
+      onAttempt(attempt) {
+        const delivery = byId.get(attempt.eventId);
+        if (!delivery) return;
+        delivery.attempts.push(kitAttempt(attempt));
+        options.payloads.keep(delivery.id, { attempt: attempt.attempt, at: attempt.at, body: attempt.body });
+        options.changed(snapshot(burst));
+      },
     });
-    const byTask = new Map<string, typeof sends>();
-    for (const send of sends) byTask.set(send.delivery.taskId, [...(byTask.get(send.delivery.taskId) ?? []), send]);
+
+    const byTask = new Map<string, KitChaosDelivery[]>();
+    for (const delivery of burst.deliveries) byTask.set(delivery.taskId, [...(byTask.get(delivery.taskId) ?? []), delivery]);
     try {
       await Promise.all(
         [...byTask.values()].map(async (ofTask) => {
-          for (const { delivery, engine: deliverer } of ofTask) {
+          for (const delivery of ofTask) {
             const outcome = await deliverer.deliver(delivery.event, {
+              target: route.url,
+              callbackKey: route.callbackKey,
               eventId: delivery.id,
               createdAt: burst.createdAt,
               fault: delivery.fault,
@@ -154,7 +145,7 @@ export function createChaosBursts(options: ChaosBurstsOptions): ChaosBursts {
         }),
       );
     } finally {
-      await Promise.all([...engines.values()].map((deliverer) => deliverer.close()));
+      await deliverer.close();
     }
   }
 
@@ -203,8 +194,10 @@ export function passedOf(delivery: Pick<KitChaosDelivery, "fault" | "status" | "
   return isForged(delivery.fault) ? status >= 400 && status < 500 : status === 200;
 }
 
-function variantRandom(variant: number): () => number {
-  return () => (variant + 0.5) / 3;
+/** Stands in for a random source: `ways` evenly spaced values in [0, 1), one after the other. */
+function inTurn(ways: number): () => number {
+  let drawn = 0;
+  return () => ((drawn++ % ways) + 0.5) / ways;
 }
 
 function snapshot(burst: KitChaosBurst): KitChaosBurst {

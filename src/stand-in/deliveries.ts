@@ -1,21 +1,22 @@
 import type { WhiteboardPushEvent } from "../tiw/events.js";
-import type { FetchHandler } from "../tiw/fetch-handler.js";
 import type { CallbackSender } from "./callback-sender.js";
 import { forgetOldest } from "./forget-oldest.js";
+import type { SignedPayloads } from "./signed-payloads.js";
 import type { KitDelivery } from "./types.js";
 
-/** Where callbacks go right now: the configured URL and key, and an in-process receiver if any. */
+/** Where callbacks go right now: the configured URL and key. */
 export interface CallbackRouteSettings {
   url: string;
-  callbackKey: string;
-  /** Receives the callbacks in-process instead of over the network (the URL is still what is reported). */
-  handler?: FetchHandler;
+  /** Undefined when no key is configured: callbacks are then sent unsigned. */
+  callbackKey?: string;
 }
 
 export interface DeliveriesOptions {
   sender: CallbackSender;
   /** The current settings; `url` is empty when no callback URL is configured. */
   settings(): CallbackRouteSettings;
+  /** Keeps the body each attempt sent, for the payload dialog. */
+  payloads: SignedPayloads;
   changed(delivery: KitDelivery): void;
   /** The wall clock in Unix milliseconds, for the times of deliveries and engine failures: sending is real, not virtual. */
   now: () => number;
@@ -65,12 +66,13 @@ export function createDeliveries(options: DeliveriesOptions): Deliveries {
     let delivered = false;
     try {
       delivered = await options.sender.send(delivery.event, {
-        target: route.handler ?? route.url,
-        ...(route.callbackKey ? { callbackKey: route.callbackKey } : {}),
+        target: route.url,
+        callbackKey: route.callbackKey,
         eventId: delivery.id,
         createdAt: delivery.createdAt,
-        onAttempt(attempt) {
+        onAttempt(attempt, body) {
           delivery.attempts.push(attempt);
+          options.payloads.keep(delivery.id, { attempt: delivery.attempts.length, at: attempt.at, body });
           options.changed(delivery);
         },
       });

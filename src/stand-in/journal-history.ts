@@ -19,8 +19,8 @@ export interface JournalHistory {
 /**
  * The callbacks earlier runs of the stand-in sent, read back from the journal with every attempt.
  * A delivery stopped before it was answered (`pending` in the journal) shows as `failed`, as it did
- * when that run ended; resending it works as for any other. Unsigned ones are told to `payloads`,
- * whose bodies are then known exactly; the key of signed ones was never journaled.
+ * when that run ended; resending it works as for any other. An unsigned one sent its journaled
+ * body as it is, which `payloads` keeps; the signed bodies are not known, the key was never journaled.
  */
 export function readJournalHistory(journal: Journal, payloads: SignedPayloads): JournalHistory {
   const deliveries: KitDelivery[] = [];
@@ -29,8 +29,10 @@ export function readJournalHistory(journal: Journal, payloads: SignedPayloads): 
     // `emit` and `start` share the journal: their records are neither parsed nor remembered here.
     const fault = record.fault;
     if (record.source === standInSource) {
-      if (!record.signed && !fault) payloads.remember(record.id, { callbackKey: "" });
-      deliveries.push(delivery(journal, record, eventOf(record)));
+      const restored = delivery(journal, record, eventOf(record));
+      const last = restored.attempts.at(-1);
+      if (!record.signed && !fault && last) payloads.keep(record.id, { attempt: restored.attempts.length, at: last.at, body: record.body });
+      deliveries.push(restored);
     } else if (record.source?.startsWith(burstSourcePrefix) && fault) {
       const burstId = record.source.slice(burstSourcePrefix.length);
       const burst = bursts.get(burstId) ?? { id: burstId, createdAt: record.createdAt, target: record.target, faults: [], deliveries: [], restored: true };

@@ -1,60 +1,51 @@
 import type { KitAttempt, KitPayload, KitSignatureCheck } from "./types.js";
-import { faultyBody, type Fault } from "../delivery/faults.js";
 import type { WhiteboardPushEvent } from "../tiw/events.js";
 import { verifyCallback } from "../receiver/verify-callback.js";
-import { withSignature } from "../tiw/signing.js";
-import { expireTimeAt, unixSeconds } from "../tiw/time-rules.js";
+import { unixSeconds } from "../tiw/time-rules.js";
 
-/** A callback as the stand-in sent it: its event before signing, the fault applied, every attempt. */
+/** A delivery as the payload dialog needs it: its event before signing and every attempt. */
 export interface SentCallback {
   id: string;
   event: WhiteboardPushEvent;
   attempts: readonly KitAttempt[];
-  fault?: Fault;
 }
 
-/** How the delivery engine built the body of a delivery: the key it signed with ("" for none) and, for faults, its random source. */
-export interface Signing {
-  callbackKey: string;
-  random?: () => number;
+/** What one attempt of a delivery put on the wire. */
+export interface SentBody {
+  /** 1 for the first attempt of the delivery, 2 for its first retry, ... */
+  attempt: number;
+  /** Wall-clock Unix milliseconds when the attempt started. */
+  at: number;
+  /** The JSON text sent, byte for byte. */
+  body: string;
 }
 
 export interface SignedPayloadsOptions {
   sdkAppId: number;
-  expireWindowSeconds: number;
-  /** The callback key configured now, that payloads are checked with. */
-  callbackKey(): string;
+  /** The callback key configured now, that payloads are checked with; undefined when none is. */
+  callbackKey(): string | undefined;
   /** Deliveries remembered at most; the oldest are forgotten first (default 10,000, as the stand-in's deliveries). */
   maxEntries?: number;
 }
 
 export interface SignedPayloads {
-  /** Records how a delivery is signed, when it is created; the key stays here, never in a view. */
-  remember(deliveryId: string, signing: Signing): void;
+  /** Keeps what an attempt sent; a later attempt of the same delivery replaces it. */
+  keep(deliveryId: string, sent: SentBody): void;
   /** The body the last attempt sent, byte for byte, and whether it verifies with the configured key. */
-  payload(sent: SentCallback): KitPayload;
+  payload(delivery: SentCallback): KitPayload;
 }
 
 /**
- * The signed bodies the dashboard shows. The engine signs at send time and keeps no copy, so a body
- * is rebuilt from what fixes it: the event, the key it was signed with, the fault, and the wall-clock
- * time of the attempt, which the engine signs with (`expireTimeAt`).
+ * The signed bodies the dashboard shows: the bytes each delivery's last attempt sent, as the
+ * engine reported them, checked at that attempt's wall-clock time. The key is never kept here.
  */
 export function createSignedPayloads(options: SignedPayloadsOptions): SignedPayloads {
-  const signings = new Map<string, Signing>();
+  const lastSent = new Map<string, SentBody>();
   const maxEntries = options.maxEntries ?? 10_000;
-
-  function bodyOf(sent: SentCallback, signing: Signing, at: number): string {
-    const nowSeconds = unixSeconds(at);
-    const callbackKey = signing.callbackKey === "" ? undefined : signing.callbackKey;
-    const { expireWindowSeconds } = options;
-    if (sent.fault) return faultyBody(sent.event, sent.fault, { callbackKey, nowSeconds, expireWindowSeconds, random: signing.random ?? Math.random });
-    return JSON.stringify(callbackKey === undefined ? sent.event : withSignature(sent.event, callbackKey, expireTimeAt(sent.event.Timestamp, nowSeconds, expireWindowSeconds)));
-  }
 
   function check(body: string, at: number): KitSignatureCheck {
     const callbackKey = options.callbackKey();
-    if (callbackKey === "") {
+    if (callbackKey === undefined) {
       return hasSign(body)
         ? { result: "unknown", reason: null, message: "No callback key is configured now, so the signature cannot be checked." }
         : { result: "unsigned", reason: null, message: "No callback key is configured: sent without ExpireTime and Sign, as TIW does." };
@@ -65,35 +56,33 @@ export function createSignedPayloads(options: SignedPayloadsOptions): SignedPayl
   }
 
   return {
-    remember(deliveryId, signing) {
-      signings.delete(deliveryId);
-      signings.set(deliveryId, signing);
-      if (signings.size > maxEntries) {
-        const oldest = signings.keys().next();
-        if (!oldest.done) signings.delete(oldest.value);
+    keep(deliveryId, sent) {
+      // Deleted first, so that the map's order is that of the latest attempts.
+      lastSent.delete(deliveryId);
+      lastSent.set(deliveryId, sent);
+      if (lastSent.size > maxEntries) {
+        const oldest = lastSent.keys().next();
+        if (!oldest.done) lastSent.delete(oldest.value);
       }
     },
-    payload(sent) {
-      const last = sent.attempts.at(-1);
-      const signing = signings.get(sent.id);
-      if (!last || !signing) {
-        return {
-          deliveryId: sent.id,
-          attempt: last ? sent.attempts.length : null,
-          sentAt: last?.at ?? null,
-          exact: false,
-          body: JSON.stringify(sent.event),
-          signature: {
-            result: "unknown",
-            reason: null,
-            message: last
-              ? "Sent by an earlier run of the stand-in: the journal never keeps the callback key, so the signed body is not known. Shown unsigned."
-              : "Not sent yet.",
-          },
-        };
-      }
-      const body = bodyOf(sent, signing, last.at);
-      return { deliveryId: sent.id, attempt: sent.attempts.length, sentAt: last.at, exact: true, body, signature: check(body, last.at) };
+    payload(delivery) {
+      const sent = lastSent.get(delivery.id);
+      if (sent) return { deliveryId: delivery.id, attempt: sent.attempt, sentAt: sent.at, exact: true, body: sent.body, signature: check(sent.body, sent.at) };
+      const last = delivery.attempts.at(-1);
+      return {
+        deliveryId: delivery.id,
+        attempt: last ? delivery.attempts.length : null,
+        sentAt: last?.at ?? null,
+        exact: false,
+        body: JSON.stringify(delivery.event),
+        signature: {
+          result: "unknown",
+          reason: null,
+          message: last
+            ? "Sent by an earlier run of the stand-in: the journal never keeps the callback key, so the signed body is not known. Shown unsigned."
+            : "Not sent yet.",
+        },
+      };
     },
   };
 }

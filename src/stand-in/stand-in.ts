@@ -152,12 +152,9 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
   // Task times follow the virtual clock; what happens on the wire (sending, signing, attempts) follows the wall clock.
   const clock = createClock({ timeScale: options.timeScale ?? 1, wallClock });
   const settings = { callback: "", callbackKey: options.callbackKey ?? "" };
-  const callbackRoute = (): CallbackRouteSettings => ({
-    url: settings.callback,
-    callbackKey: settings.callbackKey,
-    ...(options.callbackHandler ? { handler: options.callbackHandler } : {}),
-  });
-  const payloads = createSignedPayloads({ sdkAppId, expireWindowSeconds, callbackKey: () => settings.callbackKey });
+  // An empty key in the settings means none: from here on, "no key" is undefined.
+  const callbackRoute = (): CallbackRouteSettings => ({ url: settings.callback, ...(settings.callbackKey ? { callbackKey: settings.callbackKey } : {}) });
+  const payloads = createSignedPayloads({ sdkAppId, callbackKey: () => callbackRoute().callbackKey });
   const history = options.journal ? openTaskHistory(options.journal.path) : undefined;
   // Earlier runs, from the journal file, by id and newest first.
   const restoredTasks = new Map((history?.restore() ?? []).map((task) => [task.taskId, task]));
@@ -170,17 +167,15 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
       expireWindowSeconds,
       ...(options.journal ? { journal: options.journal } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.callbackHandler ? { handler: options.callbackHandler } : {}),
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
   const deliveries = createDeliveries({
     sender,
     settings: callbackRoute,
-    changed: (delivery) => {
-      // Its first change comes as it is created, with the route it is sent on: remember that key.
-      if (delivery.status === "pending" && delivery.attempts.length === 0) payloads.remember(delivery.id, { callbackKey: settings.callbackKey });
-      publish({ type: "delivery", delivery: withCopiedAttempts(delivery) });
-    },
+    payloads,
+    changed: (delivery) => publish({ type: "delivery", delivery: withCopiedAttempts(delivery) }),
     now: wallClock,
   });
   const pushTasks = createPushTasks({
@@ -197,6 +192,7 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
     sdkAppId,
     expireWindowSeconds,
     route: callbackRoute,
+    ...(options.callbackHandler ? { handler: options.callbackHandler } : {}),
     now: () => clock.now(),
     wallClock,
     ...(options.journal ? { journal: options.journal } : {}),

@@ -162,7 +162,7 @@ describe("verify", () => {
     await gone.close();
     const result = await cli(["verify", "--target", `${gone.url}/callback`, "--key", key, "--sdk-app-id", sdkAppId]);
     expect(result).toMatchObject({ code: 2, stdout: "" });
-    expect(result.stderr).toContain(`tiw-push-kit: cannot reach the receiver at ${gone.url}/callback: no answer: fetch failed (ECONNREFUSED)`);
+    expect(result.stderr).toContain(`tiw-push-kit: cannot reach the receiver at ${gone.url}/callback: no answer: connection refused (ECONNREFUSED)`);
   });
 
   it.each([

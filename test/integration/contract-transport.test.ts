@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { handlerTransport, httpTransport, inProcessUrl } from "../../contract-tests/transport.js";
+import { handlerTransport, httpTransport } from "../../contract-tests/transport.js";
+import { inProcessUrl } from "../../src/delivery/transport/handler-transport.js";
 import { serve } from "../../src/server/node.js";
 
 /** A body that never ends: one kilobyte after another. */
@@ -55,15 +56,15 @@ describe("contract transports", () => {
       await server.close();
     }
     const refused = await httpTransport(server.url).send("POST", server.url, "{}", 1000);
-    expect(refused.error).toBe("fetch failed (ECONNREFUSED)");
+    expect(refused.error).toBe("connection refused (ECONNREFUSED)");
   });
 
   it("uses the injected fetch", async () => {
     const seen: string[] = [];
-    const fakeFetch = (async (input: Request) => {
-      seen.push(`${input.method} ${input.url} ${await input.text()}`);
+    const fakeFetch: typeof fetch = async (input, init) => {
+      seen.push(`${init?.method} ${String(input)} ${String(init?.body)}`);
       return new Response("ok");
-    }) as typeof fetch;
+    };
     const exchange = await httpTransport("http://receiver.test/cb", fakeFetch).send("POST", "http://receiver.test/cb", '{"a":1}', 1000);
     expect(exchange.answer).toEqual({ status: 200, body: "ok" });
     expect(seen).toEqual(['POST http://receiver.test/cb {"a":1}']);

@@ -191,7 +191,7 @@ describe("reaching the receiver", () => {
     await server.close();
     const run = runContract({ target: url, callbackKey, sdkAppId, timeoutMs: 500 });
     await expect(run).rejects.toBeInstanceOf(UnreachableTargetError);
-    await expect(run).rejects.toThrow(new RegExp(`^tiw-push-kit: cannot reach the receiver at ${url}: no answer: fetch failed \\(ECONNREFUSED\\)`));
+    await expect(run).rejects.toThrow(new RegExp(`^tiw-push-kit: cannot reach the receiver at ${url}: no answer: connection refused \\(ECONNREFUSED\\)`));
   });
 
   it("gives up on a receiver that accepts connections but never answers", async () => {

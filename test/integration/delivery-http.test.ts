@@ -9,7 +9,9 @@ import { promisify } from "node:util";
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHttpPoster, HttpTimeoutError } from "../../src/delivery/transport/http-poster.js";
+import { createHttpPoster } from "../../src/delivery/transport/http-poster.js";
+import { HttpTimeoutError } from "../../src/delivery/transport/http-timeout-error.js";
+import type { Transport } from "../../src/delivery/transport/transport.js";
 import { createResponseParser, HttpParseError, type ParsedResponse } from "../../src/delivery/transport/http-response-parser.js";
 import { refusedUrl, waitFor } from "../helpers/servers.js";
 
@@ -19,6 +21,11 @@ const interim = crlf(["HTTP/1.1 100 Continue", "", "HTTP/1.1 103 Early Hints", "
 
 function parseWhole(text: string, keep?: number): ParsedResponse | undefined {
   return createResponseParser(keep).push(Buffer.from(text, "latin1"));
+}
+
+/** POSTs `body` as a callback is posted, keeping up to 1 KiB of the answer. */
+function post(poster: Transport, url: URL, body: string, timeoutMs: number) {
+  return poster.send({ method: "POST", url, body, headers: { "Content-Type": "application/json" }, timeoutMs, maxAnswerBytes: 1024 });
 }
 
 describe("createResponseParser", () => {
@@ -61,6 +68,14 @@ describe("createResponseParser", () => {
     const parser = createResponseParser(4);
     expect(parser.push(Buffer.from(crlf(["HTTP/1.1 200 OK", "Content-Length: 10", "", "0123456789EXTRA"])))).toMatchObject({ body: Buffer.from("0123") });
     expect(parser.leftover).toBe(5);
+  });
+
+  it("gives the response so far once the kept bytes are in, and tells the connection cannot carry another", () => {
+    const parser = createResponseParser(4);
+    expect(parser.push(Buffer.from(crlf(["HTTP/1.1 200 OK", "Content-Length: 100", "", "01"])))).toBeUndefined();
+    expect(parser.keptEnough()).toBeUndefined();
+    expect(parser.push(Buffer.from("2345"))).toBeUndefined();
+    expect(parser.keptEnough()).toEqual({ statusCode: 200, keepAlive: false, body: Buffer.from("0123") });
   });
 
   it.each([
@@ -129,10 +144,10 @@ describe("createHttpPoster", () => {
     });
     const poster = createHttpPoster();
     closers.push(() => poster.close());
-    for (let i = 0; i < 5; i++) expect(await poster.post(url, `{"n":${i},"text":"ünïcode"}`, 1000)).toEqual({ statusCode: 200, body: Buffer.from('{"error_code":0}') });
+    for (let i = 0; i < 5; i++) expect(await post(poster, url, `{"n":${i},"text":"ünïcode"}`, 1000)).toEqual({ status: 200, body: '{"error_code":0}', cut: false });
     expect(received[4]).toEqual({ method: "POST", url: "/callback?x=1", host: url.host, type: "application/json", body: '{"n":4,"text":"ünïcode"}' });
     expect(connections()).toBe(1);
-    await Promise.all(Array.from({ length: 4 }, () => poster.post(url, "{}", 1000)));
+    await Promise.all(Array.from({ length: 4 }, () => post(poster, url, "{}", 1000)));
     expect(connections()).toBe(4);
   });
 
@@ -147,8 +162,8 @@ describe("createHttpPoster", () => {
     });
     const poster = createHttpPoster();
     closers.push(() => poster.close());
-    expect(await poster.post(url, "{}", 1000)).toEqual({ statusCode: 200, body: Buffer.from("part one, part two") });
-    expect(await poster.post(url, "{}", 1000)).toMatchObject({ statusCode: 200 });
+    expect(await post(poster, url, "{}", 1000)).toEqual({ status: 200, body: "part one, part two", cut: false });
+    expect(await post(poster, url, "{}", 1000)).toMatchObject({ status: 200 });
     expect(connections()).toBe(2);
   });
 
@@ -156,8 +171,8 @@ describe("createHttpPoster", () => {
     const { url } = await rawServer((socket) => socket.end("HTTP/1.0 202 Accepted\r\nContent-Type: text/plain\r\n\r\nfine"));
     const poster = createHttpPoster();
     closers.push(() => poster.close());
-    expect(await poster.post(url, "{}", 1000)).toEqual({ statusCode: 202, body: Buffer.from("fine") });
-    expect(await poster.post(url, "{}", 1000)).toMatchObject({ statusCode: 202 });
+    expect(await post(poster, url, "{}", 1000)).toEqual({ status: 202, body: "fine", cut: false });
+    expect(await post(poster, url, "{}", 1000)).toMatchObject({ status: 202 });
   });
 
   it("retries once on a fresh connection when a reused one turns out closed", async () => {
@@ -177,7 +192,7 @@ describe("createHttpPoster", () => {
     });
     const poster = createHttpPoster();
     closers.push(() => poster.close());
-    for (let i = 0; i < 3; i++) await expect(poster.post(url, "{}", 1000)).resolves.toMatchObject({ statusCode: 200 });
+    for (let i = 0; i < 3; i++) await expect(post(poster, url, "{}", 1000)).resolves.toMatchObject({ status: 200 });
     expect(counts).toEqual({ answered: 3, dropped: 2 });
   });
 
@@ -185,21 +200,21 @@ describe("createHttpPoster", () => {
     const poster = createHttpPoster();
     closers.push(() => poster.close());
     const silent = await rawServer(() => {});
-    const timeout = await poster.post(silent.url, "{}", 50).catch((error: unknown) => error);
+    const timeout = await post(poster, silent.url, "{}", 50).catch((error: unknown) => error);
     expect(timeout).toBeInstanceOf(HttpTimeoutError);
     expect((timeout as Error).message).toBe("timeout after 50 ms");
 
-    await expect(poster.post(new URL(await refusedUrl()), "{}", 1000)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    await expect(post(poster, new URL(await refusedUrl()), "{}", 1000)).rejects.toMatchObject({ code: "ECONNREFUSED" });
     const reset = await rawServer((socket) => socket.destroy());
-    await expect(poster.post(reset.url, "{}", 1000)).rejects.toMatchObject({ code: "ECONNRESET" });
+    await expect(post(poster, reset.url, "{}", 1000)).rejects.toMatchObject({ code: "ECONNRESET" });
     const garbled = await rawServer((socket) => socket.write("SMTP ready\r\n\r\n"));
-    await expect(poster.post(garbled.url, "{}", 1000)).rejects.toThrow(/invalid HTTP response: status line/);
+    await expect(post(poster, garbled.url, "{}", 1000)).rejects.toThrow(/invalid HTTP response: status line/);
   });
 
   it("closes its connections on close()", async () => {
     const { url, server } = await httpServer((request, response) => request.resume().on("end", () => response.end()));
     const poster = createHttpPoster();
-    await poster.post(url, "{}", 1000);
+    await post(poster, url, "{}", 1000);
     const openConnections = () => new Promise<number>((resolve) => server.getConnections((_, count) => resolve(count)));
     expect(await openConnections()).toBe(1);
     poster.close();
@@ -236,7 +251,7 @@ describe("createHttpPoster over https", () => {
     const { port } = server.address() as AddressInfo;
     try {
       const poster = createHttpPoster();
-      await expect(poster.post(new URL(`https://127.0.0.1:${port}/cb`), "{}", 2000)).rejects.toMatchObject({ code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+      await expect(post(poster, new URL(`https://127.0.0.1:${port}/cb`), "{}", 2000)).rejects.toMatchObject({ code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
       poster.close();
 
       // Trusted the way a user trusts a local certificate: NODE_EXTRA_CA_CERTS, read at start-up.
@@ -246,8 +261,8 @@ describe("createHttpPoster over https", () => {
         'import { createHttpPoster } from "./src/delivery/transport/http-poster.ts";',
         "const poster = createHttpPoster();",
         `for (const host of ["127.0.0.1", "localhost"]) {`,
-        `  const answer = await poster.post(new URL(\`https://\${host}:${port}/cb\`), "{}", 2000);`,
-        "  console.log(answer.statusCode, answer.body.toString());",
+        `  const answer = await poster.send({ method: "POST", url: new URL(\`https://\${host}:${port}/cb\`), body: "{}", timeoutMs: 2000, maxAnswerBytes: 1024 });`,
+        "  console.log(answer.status, answer.body);",
         "}",
         "poster.close();",
       ].join("\n");

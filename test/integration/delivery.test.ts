@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { createReceiver } from "../../src/receiver/reference-receiver.js";
 import { serve } from "../../src/server/node.js";
-import { backoffDelay, createDeliverer, defaultRetryPolicy, openJournal, type AttemptRecord } from "../../src/delivery/index.js";
+import { backoffDelay, createDeliverer, defaultRetryPolicy, openJournal, type AttemptRecord, type SentAttempt } from "../../src/delivery/index.js";
 import { generate } from "../../src/generate/generate.js";
 import type { WhiteboardPushEvent } from "../../src/tiw/events.js";
 import { recordingServer, refusedUrl } from "../helpers/servers.js";
@@ -153,6 +153,54 @@ describe("createDeliverer", () => {
     await deliverer.deliver(started, { eventId: "evt_again" });
     expect(journal.listEvents()).toHaveLength(1);
     expect(journal.getEvent("evt_again")).toMatchObject({ status: "delivered", attempts: 2 });
+  });
+
+  it("sends each delivery to its own target with its own key, or unsigned, through one deliverer", async () => {
+    const first = await recordingServer();
+    const second = await recordingServer();
+    closers.push(first.close, second.close);
+    const journal = openJournal(":memory:");
+    // One wall-clock second for all: the signature of one key must not be reused for another.
+    const deliverer = createDeliverer({ target: `${first.url}/cb`, callbackKey: key, journal, now: () => 1_700_000_000_000 });
+    closers.push(() => deliverer.close());
+    const byDefault = await deliverer.deliver(started);
+    const elsewhere = await deliverer.deliver(started, { target: `${second.url}/other`, callbackKey: "other-key" });
+    const otherKeyOnly = await deliverer.deliver(stopped, { callbackKey: "other-key" });
+    const unsigned = await createDeliverer({ target: `${second.url}/cb` }).deliver(stopped);
+    const [defaultBody, otherKeyBody] = first.bodies.map((body) => JSON.parse(body) as WhiteboardPushEvent);
+    const [elsewhereBody, unsignedBody] = second.bodies.map((body) => JSON.parse(body) as WhiteboardPushEvent);
+    expect(defaultBody?.Sign).toBe(md5(key + String(defaultBody?.ExpireTime)));
+    expect(elsewhereBody?.Sign).toBe(md5(`other-key${String(elsewhereBody?.ExpireTime)}`));
+    expect(otherKeyBody?.Sign).toBe(md5(`other-key${String(otherKeyBody?.ExpireTime)}`));
+    expect(unsignedBody).toEqual(stopped);
+    expect(journal.getEvent(byDefault.eventId)).toMatchObject({ target: `${first.url}/cb`, signed: true });
+    expect(journal.getEvent(elsewhere.eventId)).toMatchObject({ target: `${second.url}/other`, signed: true });
+    expect(journal.getEvent(otherKeyOnly.eventId)).toMatchObject({ target: `${first.url}/cb` });
+    expect(unsigned.status).toBe("delivered");
+  });
+
+  it("refuses a delivery without a target, or to one that is not an http(s) URL, before recording it", async () => {
+    const journal = openJournal(":memory:");
+    const deliverer = createDeliverer({ journal });
+    await expect(deliverer.deliver(started)).rejects.toThrow(/^tiw-push-kit: no target/);
+    await expect(deliverer.deliver(started, { target: "ftp://example.test/" })).rejects.toThrow(/^tiw-push-kit: target must be an http\(s\) URL/);
+    expect(journal.listEvents()).toEqual([]);
+  });
+
+  it("gives every attempt the exact body it sent, and journals attempts without bodies", async () => {
+    const server = await recordingServer((_, index) => (index === 0 ? new Response(null, { status: 500 }) : Response.json({ error_code: 0 })));
+    closers.push(server.close);
+    const journal = openJournal(":memory:");
+    const seen: SentAttempt[] = [];
+    let wall = 1_700_000_000_000;
+    const deliverer = createDeliverer({ target: server.url, callbackKey: key, journal, now: () => (wall += 1000), sleep: async () => {}, onAttempt: (attempt) => seen.push(attempt) });
+    const outcome = await deliverer.deliver(started);
+    await deliverer.deliver(stopped, { fault: "malformed" });
+    expect(seen.map((attempt) => attempt.body)).toEqual(server.bodies);
+    // Re-signed at each attempt: the two bodies of the first delivery differ.
+    expect(new Set(server.bodies.slice(0, 2)).size).toBe(2);
+    await deliverer.close();
+    for (const attempt of journal.listAttempts(outcome.eventId)) expect(attempt).not.toHaveProperty("body");
   });
 
   it("refuses a target that is not an http(s) URL", () => {

@@ -1,5 +1,5 @@
 import { connect } from "node:net";
-import { describeError } from "../../delivery/deliverer.js";
+import { describeError } from "../../delivery/transport/describe-error.js";
 
 /**
  * A clear one-line error for an unreachable target before anything is recorded, instead of a

@@ -1,36 +1,20 @@
 import { connect as connectTcp, isIP, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
 import { createResponseParser, type ResponseParser } from "./http-response-parser.js";
+import { HttpTimeoutError } from "./http-timeout-error.js";
+import type { Transport, TransportAnswer, TransportRequest } from "./transport.js";
 
-export interface HttpAnswer {
+interface HttpAnswer {
   statusCode: number;
   /** The first bytes of the body. */
   body: Buffer;
-}
-
-/** No complete answer within the attempt's time. */
-export class HttpTimeoutError extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`timeout after ${timeoutMs} ms`);
-  }
-}
-
-/**
- * POSTs JSON bodies over HTTP/1.1 keep-alive connections, one request per connection at a time.
- * It does only what a callback sender needs, which makes it several times cheaper per request
- * than `fetch` (no WHATWG streams, one write per request): the emitter keeps up with a fast receiver.
- */
-export interface HttpPoster {
-  post(url: URL, body: string, timeoutMs: number): Promise<HttpAnswer>;
-  /** Closes every connection. */
-  close(): void;
 }
 
 /** Idle connections older than this are not reused: servers commonly drop them after 5 s. */
 const maxIdleMs = 4000;
 
 interface Connection {
-  send(request: string, timeoutMs: number): Promise<HttpAnswer>;
+  send(request: string, timeoutMs: number, keepBodyBytes: number): Promise<HttpAnswer>;
   readonly idleSince: number;
   readonly usable: boolean;
   destroy(): void;
@@ -39,7 +23,13 @@ interface Connection {
 /** A reused connection failed before any answer: the server had closed it, the request was not handled. */
 class StaleConnectionError extends Error {}
 
-export function createHttpPoster(): HttpPoster {
+/**
+ * The kit's own HTTP/1.1 client, over keep-alive connections, one request per connection at a
+ * time. It does only what a callback sender needs, which makes it several times cheaper per
+ * request than `fetch` (no WHATWG streams, one write per request): the emitter keeps up with a
+ * fast receiver.
+ */
+export function createHttpPoster(): Transport {
   const idle = new Map<string, Connection[]>();
   const open = new Set<Connection>();
 
@@ -70,20 +60,24 @@ export function createHttpPoster(): HttpPoster {
     return connection;
   }
 
-  return {
-    async post(url, body, timeoutMs) {
-      const request =
-        `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: tiw-push-kit\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-      const reusable = takeIdle(url.origin);
-      if (reusable) {
-        try {
-          return await reusable.send(request, timeoutMs);
-        } catch (error) {
-          if (!(error instanceof StaleConnectionError)) throw error;
-        }
+  async function exchange(url: URL, request: string, timeoutMs: number, keepBodyBytes: number): Promise<HttpAnswer> {
+    const reusable = takeIdle(url.origin);
+    if (reusable) {
+      try {
+        return await reusable.send(request, timeoutMs, keepBodyBytes);
+      } catch (error) {
+        if (!(error instanceof StaleConnectionError)) throw error;
       }
-      return connect(url).send(request, timeoutMs);
+    }
+    return connect(url).send(request, timeoutMs, keepBodyBytes);
+  }
+
+  return {
+    async send(request) {
+      const { url, timeoutMs, maxAnswerBytes } = request;
+      // One byte more than is kept tells whether the body went on.
+      const answer = await exchange(url, requestText(request), timeoutMs, maxAnswerBytes + 1);
+      return answerOf(answer, maxAnswerBytes);
     },
     close() {
       for (const connection of open) connection.destroy();
@@ -91,6 +85,20 @@ export function createHttpPoster(): HttpPoster {
       idle.clear();
     },
   };
+}
+
+function requestText({ method, url, body, headers = {} }: TransportRequest): string {
+  let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: tiw-push-kit\r\n`;
+  for (const [name, value] of Object.entries(headers)) {
+    // A line break would end the header early and smuggle in whatever follows it.
+    if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) throw new TypeError(`tiw-push-kit: header ${JSON.stringify(name)} contains a line break`);
+    head += `${name}: ${value}\r\n`;
+  }
+  return body === undefined ? `${head}\r\n` : `${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+function answerOf({ statusCode, body }: HttpAnswer, maxBytes: number): TransportAnswer {
+  return { status: statusCode, body: body.toString("utf8", 0, Math.min(body.length, maxBytes)), cut: body.length > maxBytes };
 }
 
 function openConnection(url: URL, pool: { idle(): void; closed(): void }): Connection {
@@ -136,7 +144,7 @@ function openConnection(url: URL, pool: { idle(): void; closed(): void }): Conne
     answered = true;
     let response;
     try {
-      response = parser.push(chunk);
+      response = parser.push(chunk) ?? parser.keptEnough();
     } catch (error) {
       return fail(error);
     }
@@ -165,11 +173,11 @@ function openConnection(url: URL, pool: { idle(): void; closed(): void }): Conne
       return usable;
     },
     destroy,
-    send(request, timeoutMs) {
+    send(request, timeoutMs, keepBodyBytes) {
       return new Promise<HttpAnswer>((resolve, reject) => {
         if (!usable) return reject(new StaleConnectionError("connection already closed"));
         current = { resolve, reject, reused: requests++ > 0 };
-        parser = createResponseParser();
+        parser = createResponseParser(keepBodyBytes);
         answered = false;
         socket.ref();
         timer = setTimeout(() => fail(new HttpTimeoutError(timeoutMs)), timeoutMs);

@@ -19,6 +19,11 @@ export interface ResponseParser {
   push(chunk: Buffer): ParsedResponse | undefined;
   /** The connection closed: completes a response whose body runs until the close. */
   end(): ParsedResponse | undefined;
+  /**
+   * The response so far once as many body bytes as are kept are in, though more are coming: the
+   * rest need not be read. The connection is then not reusable (`keepAlive` false).
+   */
+  keptEnough(): ParsedResponse | undefined;
   /** Bytes received after the complete response (a well-behaved server sends none). */
   readonly leftover: number;
 }
@@ -61,6 +66,12 @@ class Parser implements ResponseParser {
 
   end(): ParsedResponse | undefined {
     return this.state === "until-close" ? this.complete() : undefined;
+  }
+
+  keptEnough(): ParsedResponse | undefined {
+    if (this.state === "head" || this.state === "done" || this.keptBytes < this.keepBodyBytes) return undefined;
+    this.keepAlive = false;
+    return this.complete();
   }
 
   private advance(): ParsedResponse | undefined {
