@@ -105,8 +105,9 @@ async function respond(handler: FetchHandler, gate: Gate, req: IncomingMessage, 
     }
     res.end();
   } catch (error) {
-    gate.onError(error);
+    // A body that fails once sent (an event-stream client too slow to keep) ends its connection, no more.
     if (res.headersSent) return void res.destroy();
+    gate.onError(error);
     refuse(res, 500, "internal_error", "internal error");
   }
 }

@@ -78,7 +78,10 @@ export function createPushTasks(options: PushTasksOptions): PushTasks {
   const maxTasks = options.maxTasks ?? 10_000;
 
   function record(task: PushTask, entry: KitTimelineEntry): void {
-    task.timeline.push(entry);
+    // A run of activity is one entry, its time the latest: a client calling /activity in a loop cannot grow the timeline.
+    const last = task.timeline.at(-1);
+    if (entry.kind === "activity" && last?.kind === "activity") task.timeline[task.timeline.length - 1] = entry;
+    else task.timeline.push(entry);
     options.changed(task);
   }
 

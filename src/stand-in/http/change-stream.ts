@@ -6,9 +6,14 @@ export interface ChangeStream {
   end(): void;
 }
 
+/** Bytes queued for one client before it counts as too slow and is disconnected. */
+const maxQueuedBytes = 256 * 1024;
+
 /**
  * Server-sent events of every change: one unnamed message per change, its `data` a `KitChange` as
- * JSON, so `new EventSource(url).onmessage` sees them all. Ends when the client goes away.
+ * JSON, so `new EventSource(url).onmessage` sees them all. Ends when the client goes away; a
+ * client that stops reading is disconnected once 256 KiB wait for it (an EventSource reconnects,
+ * and the dashboard reloads its snapshot), so no client can make the stand-in hold more.
  */
 export function changeStream(subscribe: (listener: (change: KitChange) => void) => () => void, signal: AbortSignal): ChangeStream {
   const encoder = new TextEncoder();
@@ -19,7 +24,14 @@ export function changeStream(subscribe: (listener: (change: KitChange) => void) 
       // A comment first, so the client sees the answer's headers before the first change.
       controller.enqueue(encoder.encode(": tiw-push-kit changes\n\n"));
       const unsubscribe = subscribe((change) => {
-        if (open) controller.enqueue(encoder.encode(`data: ${JSON.stringify(change)}\n\n`));
+        if (!open) return;
+        if ((controller.desiredSize ?? 0) <= 0) {
+          open = false;
+          unsubscribe();
+          controller.error(new Error("tiw-push-kit: event-stream client too slow, disconnected"));
+          return;
+        }
+        controller.enqueue(encoder.encode(`data: ${JSON.stringify(change)}\n\n`));
       });
       end = () => {
         if (!open) return;
@@ -32,7 +44,7 @@ export function changeStream(subscribe: (listener: (change: KitChange) => void) 
     cancel() {
       end();
     },
-  });
+  }, new ByteLengthQueuingStrategy({ highWaterMark: maxQueuedBytes }));
   return {
     response: new Response(stream, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" } }),
     end: () => end(),
