@@ -90,7 +90,11 @@ describe("TIW API stand-in: task life cycle", () => {
     const { api, received } = standIn({ callback: undefined, callbackKey: undefined });
     expect((await call(api, "SetWhiteboardPushCallback", { SdkAppId: sdkAppId, Callback: callbackUrl })).response.Error).toBeUndefined();
     expect((await call(api, "SetWhiteboardPushCallbackKey", { SdkAppId: sdkAppId, CallbackKey: key })).response.Error).toBeUndefined();
-    expect((await call(api, "DescribeWhiteboardPushCallback", { SdkAppId: sdkAppId })).response).toMatchObject({ Callback: callbackUrl, CallbackKey: key });
+    // Without TC3 anyone on the machine could ask: the key is masked unless the user opts in.
+    expect((await call(api, "DescribeWhiteboardPushCallback", { SdkAppId: sdkAppId })).response).toMatchObject({ Callback: callbackUrl, CallbackKey: expect.stringMatching(/^\*{4}.{0,2}$/) });
+    const revealing = createTiwApi({ timeScale: 0, callbackKey: key, revealCallbackKey: true });
+    apis.push(revealing);
+    expect((await call(revealing, "DescribeWhiteboardPushCallback", { SdkAppId: sdkAppId })).response).toMatchObject({ CallbackKey: key });
 
     const { status, response } = await call(api, "StartWhiteboardPush", startBody);
     expect(status).toBe(200);

@@ -37,6 +37,10 @@ export const serveCommand = defineCommand({
     "callback-key": { ...callbackKeyOption, description: "Callback key at start, as if set with SetWhiteboardPushCallbackKey" },
     "secret-id": { type: "string", valueName: "ID", env: "TIW_SECRET_ID", description: "Verify TC3-HMAC-SHA256 signatures: the SecretId clients sign with" },
     "secret-key": { type: "string", valueName: "KEY", env: "TIW_SECRET_KEY", description: "Verify TC3-HMAC-SHA256 signatures: the SecretKey clients sign with" },
+    "reveal-key": {
+      type: "boolean",
+      description: "DescribeWhiteboardPushCallback answers the callback key in full without --secret-id too (anyone on this machine can then read it); masked by default",
+    },
     "time-scale": {
       type: "string",
       valueName: "X",
@@ -72,6 +76,7 @@ export const serveCommand = defineCommand({
       callback,
       callbackKey,
       credentials: secretId !== undefined && secretKey !== undefined ? { secretId, secretKey } : undefined,
+      ...(values["reveal-key"] ? { revealCallbackKey: true } : {}),
       timeScale: numberValue("time-scale", values["time-scale"]) ?? defaultTimeScale,
       prepareSeconds: numberValue("prepare-seconds", values["prepare-seconds"]) ?? defaultPrepareSeconds,
       rateLimit: rateLimit === 0 ? (false as const) : rateLimit,

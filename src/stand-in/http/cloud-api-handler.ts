@@ -18,6 +18,8 @@ export interface CloudApiOptions {
   maxBodyBytes: number;
   /** The real clock in Unix milliseconds, for TC3 skew and the rate limit. */
   wallClock: () => number;
+  /** DescribeWhiteboardPushCallback answers the callback key in full (else masked): true when TC3 authenticates callers. */
+  revealSecrets: boolean;
 }
 
 /**
@@ -64,7 +66,7 @@ export function createCloudApiHandler(standIn: StandIn, options: CloudApiOptions
     if (parameters.SdkAppId !== standIn.sdkAppId) {
       throw new TiwApiError("UnauthorizedOperation.SdkAppId", `The SdkAppId ${parameters.SdkAppId} is not authorized: this stand-in serves ${standIn.sdkAppId}.`);
     }
-    return actionHandlers[action](parameters, standIn);
+    return actionHandlers[action](parameters, { standIn, revealSecrets: options.revealSecrets });
   }
 
   return async (request) => {

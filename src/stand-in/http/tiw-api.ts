@@ -16,6 +16,11 @@ export interface TiwApiOptions extends StandInOptions {
   rateLimit?: number | false;
   /** Largest request body in bytes (default 1 MiB); larger ones get `RequestSizeLimitExceeded`. */
   maxBodyBytes?: number;
+  /**
+   * DescribeWhiteboardPushCallback answers the callback key in full. Default: only when
+   * `credentials` authenticate the caller; without them anyone on the machine could read it.
+   */
+  revealCallbackKey?: boolean;
 }
 
 /** The stand-in's domain with its HTTP face: the Cloud API (`POST /`) and the control surface (`/_kit/...`) as one fetch handler. */
@@ -37,7 +42,7 @@ const defaultMaxBodyBytes = 1024 * 1024;
  * tiw.advance(1); // PUSHING: WhiteboardPushStarted is delivered
  */
 export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
-  const { credentials, maxBodyBytes = defaultMaxBodyBytes, ...standInOptions } = options;
+  const { credentials, maxBodyBytes = defaultMaxBodyBytes, revealCallbackKey = credentials !== undefined, ...standInOptions } = options;
   const rateLimit = options.rateLimit === false ? null : (options.rateLimit ?? defaultRateLimit);
   const wallClock = options.wallClock ?? Date.now;
   checkStartSettings(options);
@@ -46,7 +51,7 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
     secretId: credentials ? mask(credentials.secretId) : null,
     rateLimit,
   });
-  const cloudApi = createCloudApiHandler(standIn, { ...(credentials ? { credentials } : {}), rateLimit, maxBodyBytes, wallClock });
+  const cloudApi = createCloudApiHandler(standIn, { ...(credentials ? { credentials } : {}), rateLimit, maxBodyBytes, wallClock, revealSecrets: revealCallbackKey });
   const control = createControlSurface(standIn);
   return {
     ...standIn,
