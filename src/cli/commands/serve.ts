@@ -8,6 +8,7 @@ import { callbackKeyOption, defineCommand, intValue, numberValue, jsonOption, sd
 import { defaultServeJournalPath } from "../shared/default-journal-paths.js";
 import { injectedFetch } from "../shared/injected-fetch.js";
 import { loopback } from "../shared/loopback.js";
+import { printable } from "../shared/printable.js";
 
 const defaultPrepareSeconds = 1;
 
@@ -121,7 +122,7 @@ function jsonPrinter(output: Output) {
 function linePrinter(output: Output) {
   return (change: KitChange) => {
     const line = lineOf(change);
-    if (line) void write(output, line + "\n");
+    if (line) void write(output, printable(line) + "\n");
   };
 }
 
