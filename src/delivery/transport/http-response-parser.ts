@@ -120,10 +120,15 @@ class Parser implements ResponseParser {
   /** Reads the status line and headers; false until they are all in. */
   private head(): boolean {
     const end = this.pending.indexOf("\r\n\r\n");
+    const seen = end < 0 ? this.pending.subarray(0, maxHeadBytes + 1) : this.pending.subarray(0, end);
+    // A line ending in a bare LF is framed differently by different parsers (a smuggling vector): refused, as undici does.
+    const bareLf = seen.findIndex((byte, index) => byte === 10 && (index === 0 || seen[index - 1] !== 13));
+    if (bareLf >= 0) throw new HttpParseError("a header line ends in a bare LF");
     if (end < 0) {
       if (this.pending.length > maxHeadBytes) throw new HttpParseError(`headers longer than ${maxHeadBytes} bytes`);
       return false;
     }
+    if (end > maxHeadBytes) throw new HttpParseError(`headers longer than ${maxHeadBytes} bytes`);
     const [statusLine = "", ...headerLines] = this.pending.toString("latin1", 0, end).split("\r\n");
     this.pending = this.pending.subarray(end + 4);
     const status = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/.exec(statusLine);
@@ -138,8 +143,11 @@ class Parser implements ResponseParser {
     let contentLength: string | undefined;
     for (const headerLine of headerLines) {
       const colon = headerLine.indexOf(":");
-      if (colon <= 0) throw new HttpParseError(`header line ${JSON.stringify(headerLine.slice(0, 80))}`);
-      const name = headerLine.slice(0, colon).trim().toLowerCase();
+      // No whitespace may stand between a field name and its colon (RFC 9112): parsers disagree on such a header.
+      if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(headerLine.slice(0, colon))) {
+        throw new HttpParseError(`header line ${JSON.stringify(headerLine.slice(0, 80))}`);
+      }
+      const name = headerLine.slice(0, colon).toLowerCase();
       const value = headerLine.slice(colon + 1).trim();
       if (name === "connection") connection += `${value.toLowerCase()},`;
       else if (name === "transfer-encoding") transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
@@ -147,9 +155,12 @@ class Parser implements ResponseParser {
     }
     this.statusCode = code;
     this.keepAlive = status[1] === "1" ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
+    // Ambiguous framing is an error, never a guess: that is how a response gets credited to the wrong request.
+    if (transferEncoding !== undefined && contentLength !== undefined) throw new HttpParseError("both Transfer-Encoding and Content-Length");
+    if (transferEncoding !== undefined && !/(^|,)\s*chunked\s*$/i.test(transferEncoding)) throw new HttpParseError(`Transfer-Encoding ${JSON.stringify(transferEncoding.slice(0, 40))} does not end in chunked`);
     if (code === 204 || code === 304) {
       this.state = "done";
-    } else if (transferEncoding !== undefined && /(^|,)\s*chunked\s*$/i.test(transferEncoding)) {
+    } else if (transferEncoding !== undefined) {
       this.state = "chunk-size";
     } else if (contentLength !== undefined) {
       if (!/^\d+$/.test(contentLength)) throw new HttpParseError(`Content-Length ${JSON.stringify(contentLength)}`);
