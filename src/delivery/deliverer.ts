@@ -7,7 +7,7 @@ import { faultyBody, isForged, type Fault } from "./faults.js";
 import { createHttpPoster, HttpTimeoutError } from "./transport/http-poster.js";
 import { isHttpUrl } from "../tiw/http-url.js";
 import { journalEntry } from "./record-plan.js";
-import type { AttemptRecord, EventStatus, Journal } from "../store/journal.js";
+import type { AttemptRecord, EventStatus, Journal } from "../store/index.js";
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from "./retry-policy.js";
 import { untilSettledOrAborted } from "./until-settled-or-aborted.js";
 

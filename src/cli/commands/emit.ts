@@ -9,7 +9,7 @@ import { chaosKinds, defaultMaxDelayMs, parseChaos, planDeliveries, type ChaosRa
 import { createDeliverer, defaultTimeoutMs, describeError, type DeliveryOutcome } from "../../delivery/deliverer.js";
 import { forgedFaults } from "../../delivery/faults.js";
 import { defaultConcurrency, dispatch } from "../../delivery/dispatch.js";
-import { openJournal, type Journal, type JournalEvent } from "../../store/journal.js";
+import { openJournal, type Journal, type JournalEvent } from "../../store/index.js";
 import { plannedFromJournal, recordPlan } from "../../delivery/record-plan.js";
 import { defaultRetryPolicy } from "../../delivery/retry-policy.js";
 import { createSummary, summaryPassed, type DeliverySummary } from "../../delivery/summary.js";

@@ -1,4 +1,4 @@
-import type { JournalEvent } from "../../store/journal.js";
+import type { JournalEvent } from "../../store/index.js";
 import { plannedFromJournal } from "../../delivery/record-plan.js";
 import { defineCommand, UsageError, write } from "../shared/command.js";
 import { checkReachable, defaultJournalPath, deliveryOptions, deliverySettings, openExistingJournal, requireKeyFor, retryPolicyText, runDeliveries, targetOf } from "./emit.js";

@@ -4,7 +4,7 @@ import { createRandom } from "../../generate/random.js";
 import { planDeliveries, type ChaosRates, type PlannedDelivery } from "../../delivery/chaos.js";
 import { createDeliverer, type DeliveryOutcome } from "../../delivery/deliverer.js";
 import { dispatch } from "../../delivery/dispatch.js";
-import { openJournal, type Journal } from "../../store/journal.js";
+import { openJournal, type Journal } from "../../store/index.js";
 import { recordPlan } from "../../delivery/record-plan.js";
 import { callbackKeyOption, defineCommand, intValue, numberValue, sdkAppIdOption, sdkAppIdValue, write, type Io, type Values } from "../shared/command.js";
 import { chaosFlag, defaultJournalPath, injectedFetch, rateFlag } from "./emit.js";
