@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from "node:sqlite";
+import { createTransaction } from "./transaction.js";
 import { eventStatuses, type AttemptRecord, type EventFilter, type EventOutcomeRecord, type EventStatus, type Fault, type JournalEvent, type NewJournalEvent } from "./records.js";
 
 /**
@@ -167,21 +168,7 @@ export function openJournal(path: string): Journal {
   ];
   const runEventInsert = (event: NewJournalEvent) => insertEvent.run(...columnsOf(event));
 
-  // IMMEDIATE takes the write lock up front, where the busy timeout applies, rather than on the
-  // first write, where WAL mode fails at once if another process wrote in between.
-  const begin = db.prepare("BEGIN IMMEDIATE");
-  const commit = db.prepare("COMMIT");
-  const rollback = db.prepare("ROLLBACK");
-  function transaction(writes: () => void): void {
-    begin.run();
-    try {
-      writes();
-      commit.run();
-    } catch (error) {
-      rollback.run();
-      throw error;
-    }
-  }
+  const transaction = createTransaction(db);
 
   /** Commits the queue now; on failure the writes stay queued for the next flush. */
   function commitQueue(): void {

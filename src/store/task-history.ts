@@ -1,5 +1,6 @@
 import { DatabaseSync } from "node:sqlite";
 import type { KitTask } from "../stand-in/types.js";
+import { createTransaction } from "./transaction.js";
 
 /**
  * The tasks of the stand-in, kept next to the journal's callbacks (same SQLite file, own table), so
@@ -53,6 +54,7 @@ export function openTaskHistory(path: string): TaskHistory | undefined {
     .prepare("SELECT view FROM kit_tasks ORDER BY created_at DESC, rowid DESC LIMIT ?")
     .all(maxHistoryTasks)
     .map((row) => ({ ...(JSON.parse(String(row.view)) as KitTask), restored: true }));
+  const transaction = createTransaction(db);
   const upsert = db.prepare("INSERT INTO kit_tasks (task_id, created_at, view) VALUES (?, ?, ?) ON CONFLICT (task_id) DO UPDATE SET view = excluded.view");
 
   // Only the latest view of each task matters: a batch's changes are written as one transaction.
@@ -62,18 +64,13 @@ export function openTaskHistory(path: string): TaskHistory | undefined {
     scheduled = false;
     if (queued.size === 0 || !db.isOpen) return;
     try {
-      db.exec("BEGIN");
-      for (const task of queued.values()) upsert.run(task.taskId, task.createdAt, JSON.stringify(task));
-      db.exec("COMMIT");
+      transaction(() => {
+        for (const task of queued.values()) upsert.run(task.taskId, task.createdAt, JSON.stringify(task));
+      });
       queued.clear();
     } catch {
       // A history write must never take the stand-in down (a full disk, a locked file): the views
       // stay queued and go with the next change. Callbacks are safe in the journal regardless.
-      try {
-        db.exec("ROLLBACK");
-      } catch {
-        // The failure happened before BEGIN or ended the transaction itself.
-      }
     }
   }
 
