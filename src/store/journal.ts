@@ -1,8 +1,6 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from "node:sqlite";
-import { createTransaction } from "./transaction.js";
+import type { SQLInputValue, SQLOutputValue } from "node:sqlite";
 import { eventStatuses, type AttemptRecord, type EventFilter, type EventOutcomeRecord, type EventStatus, type Fault, type JournalEvent, type NewJournalEvent } from "./records.js";
+import { openStoreDatabase, type StoreDatabase } from "./store-database.js";
 
 /**
  * The durable record of every event and every attempt, in SQLite (WAL mode). Writes are queued
@@ -13,6 +11,8 @@ import { eventStatuses, type AttemptRecord, type EventFilter, type EventOutcomeR
  */
 export interface Journal {
   readonly path: string;
+  /** The connection that owns the file, for the other stores kept in it. */
+  readonly database: StoreDatabase;
   /** Queues a new event (an existing id is left as it is); durable once `flush()` resolves. */
   addEvent(event: NewJournalEvent): void;
   /** Records many new events in one transaction, durable on return: a whole run's plan before sending. */
@@ -28,68 +28,9 @@ export interface Journal {
   listEvents(filter?: EventFilter): JournalEvent[];
   listAttempts(eventId: string): AttemptRecord[];
   countByStatus(): Record<EventStatus, number>;
-  /** Commits what is queued and closes the database. */
+  /** Commits what is queued and closes the file; throws, once closed, if that commit failed. */
   close(): void;
 }
-
-const schema = `
-  CREATE TABLE IF NOT EXISTS events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    task_id TEXT NOT NULL,
-    event_type TEXT NOT NULL,
-    body TEXT NOT NULL,
-    target TEXT NOT NULL,
-    signed INTEGER NOT NULL,
-    keep_sign INTEGER NOT NULL DEFAULT 0,
-    fault TEXT,
-    source TEXT,
-    status TEXT NOT NULL DEFAULT 'pending',
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_attempt INTEGER,
-    last_attempt_at INTEGER,
-    last_status_code INTEGER,
-    last_latency_ms REAL,
-    last_error TEXT,
-    last_response_snippet TEXT,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS attempts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_id TEXT NOT NULL,
-    attempt INTEGER NOT NULL,
-    at INTEGER NOT NULL,
-    status_code INTEGER,
-    latency_ms REAL NOT NULL,
-    error TEXT,
-    response_snippet TEXT
-  );
-  CREATE INDEX IF NOT EXISTS attempts_event_id ON attempts (event_id);
-  -- Outcomes are appended here while a run sends: appending a short row costs a third of updating
-  -- the event's wide row. They are folded into their events before any read of events or attempts.
-  CREATE TABLE IF NOT EXISTS outcomes (
-    id INTEGER PRIMARY KEY,
-    event_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    attempts INTEGER NOT NULL,
-    at INTEGER NOT NULL,
-    attempt INTEGER,
-    attempt_at INTEGER,
-    status_code INTEGER,
-    latency_ms REAL,
-    error TEXT,
-    response_snippet TEXT
-  );
-  -- The attempt that ended a delivery lives in its event's row (one write per event instead of
-  -- two); when a resend ends with a new one, the previous one moves to the attempts table.
-  CREATE TRIGGER IF NOT EXISTS events_keep_replaced_attempt BEFORE UPDATE OF last_attempt_at ON events
-  WHEN OLD.last_attempt_at IS NOT NULL
-  BEGIN
-    INSERT INTO attempts (event_id, attempt, at, status_code, latency_ms, error, response_snippet)
-    VALUES (OLD.id, OLD.last_attempt, OLD.last_attempt_at, OLD.last_status_code, OLD.last_latency_ms, OLD.last_error, OLD.last_response_snippet);
-  END;
-`;
 
 type Row = Record<string, SQLOutputValue>;
 
@@ -106,47 +47,39 @@ const outcomeBlock = 5000;
  * const failed = journal.listEvents({ status: "failed" });
  */
 export function openJournal(path: string): Journal {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseSync(path);
-  // WAL lets `log` read while `emit` writes; NORMAL syncs at checkpoints, which survives a killed
-  // process (the OS keeps what was written) though not a power cut.
-  // A large autocheckpoint lets the pages rewritten by every commit (the tails of the tables) be
-  // copied back to the database once per 40 MB of WAL instead of once per 4 MB.
-  // The busy timeout comes first: another process may hold a lock while this one opens.
-  db.exec("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000;");
-  db.exec(schema);
+  const database = openStoreDatabase(path);
 
   const insertEvents = (rows: number) =>
-    db.prepare(`
+    database.prepare(`
       INSERT INTO events (id, task_id, event_type, body, target, signed, keep_sign, fault, source, created_at, updated_at)
       VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")} ON CONFLICT (id) DO NOTHING`);
   const insertEvent = insertEvents(1);
   // Many rows per statement: a run's plan is recorded several times faster than row by row.
   const insertEventBlock = insertEvents(eventBlock);
-  const insertAttempt = db.prepare(`
+  const insertAttempt = database.prepare(`
     INSERT INTO attempts (event_id, attempt, at, status_code, latency_ms, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-  const updateOutcome = db.prepare(`
+  const updateOutcome = database.prepare(`
     UPDATE events SET status = ?, attempts = attempts + ?, updated_at = ?, last_attempt = ?, last_attempt_at = ?, last_status_code = ?,
       last_latency_ms = ?, last_error = ?, last_response_snippet = ? WHERE id = ?`);
-  const updateStatus = db.prepare("UPDATE events SET status = ?, attempts = attempts + ?, updated_at = ? WHERE id = ?");
-  const insertOutcome = db.prepare(`
+  const updateStatus = database.prepare("UPDATE events SET status = ?, attempts = attempts + ?, updated_at = ? WHERE id = ?");
+  const insertOutcome = database.prepare(`
     INSERT INTO outcomes (event_id, status, attempts, at, attempt, attempt_at, status_code, latency_ms, error, response_snippet)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const anyOutcome = db.prepare("SELECT 1 FROM outcomes LIMIT 1");
+  const anyOutcome = database.prepare("SELECT 1 FROM outcomes LIMIT 1");
   // In the order of `updateOutcome`'s parameters, then the row's own id.
-  const selectOutcomes = db.prepare(`
+  const selectOutcomes = database.prepare(`
     SELECT status, attempts, at, attempt, attempt_at, status_code, latency_ms, error, response_snippet, event_id, id
     FROM outcomes ORDER BY id LIMIT ${outcomeBlock}`);
-  const deleteOutcomes = db.prepare("DELETE FROM outcomes WHERE id <= ?");
-  const selectEvent = db.prepare("SELECT * FROM events WHERE id = ?");
-  const eventExists = db.prepare("SELECT 1 FROM events WHERE id = ?");
-  const selectAttempts = db.prepare(`
+  const deleteOutcomes = database.prepare("DELETE FROM outcomes WHERE id <= ?");
+  const selectEvent = database.prepare("SELECT * FROM events WHERE id = ?");
+  const eventExists = database.prepare("SELECT 1 FROM events WHERE id = ?");
+  const selectAttempts = database.prepare(`
     SELECT event_id, attempt, at, status_code, latency_ms, error, response_snippet FROM attempts WHERE event_id = ?
     UNION ALL
     SELECT id, last_attempt, last_attempt_at, last_status_code, last_latency_ms, last_error, last_response_snippet
     FROM events WHERE id = ? AND last_attempt_at IS NOT NULL
     ORDER BY at, attempt`);
-  const countStatuses = db.prepare("SELECT status, COUNT(*) AS count FROM events GROUP BY status");
+  const countStatuses = database.prepare("SELECT status, COUNT(*) AS count FROM events GROUP BY status");
 
   let queue: Array<() => void> = [];
   const queuedIds = new Set<string>();
@@ -168,9 +101,9 @@ export function openJournal(path: string): Journal {
   ];
   const runEventInsert = (event: NewJournalEvent) => insertEvent.run(...columnsOf(event));
 
-  const transaction = createTransaction(db);
+  const transaction = database.transaction;
 
-  /** Commits the queue now; on failure the writes stay queued for the next flush. */
+  /** Commits the queue now; on failure the writes stay queued for the next flush and the waiters get the error. */
   function commitQueue(): void {
     const settled = waiters;
     waiters = [];
@@ -183,11 +116,12 @@ export function openJournal(path: string): Journal {
       } catch (error) {
         queue = batch.concat(queue);
         settled.forEach((waiter) => waiter.reject(error));
-        return;
+        throw error;
       }
     }
     settled.forEach((waiter) => waiter.resolve());
   }
+  database.beforeClose(commitQueue);
 
   /** Commits the queue, then applies the appended outcomes to their events, in the order they were recorded. */
   function foldOutcomes(): void {
@@ -214,12 +148,17 @@ export function openJournal(path: string): Journal {
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
-      commitQueue();
+      try {
+        commitQueue();
+      } catch {
+        // Not lost: the writes stay queued, and the next flush, read or close commits them or throws.
+      }
     });
   }
 
   return {
     path,
+    database,
     addEvent(event) {
       queuedIds.add(event.id);
       enqueue(() => runEventInsert(event));
@@ -303,7 +242,7 @@ export function openJournal(path: string): Journal {
         filter.limit === undefined
           ? `SELECT * FROM events ${where} ORDER BY seq`
           : `SELECT * FROM (SELECT * FROM events ${where} ORDER BY seq DESC LIMIT ${Math.max(0, Math.floor(filter.limit))}) ORDER BY seq`;
-      return db.prepare(sql).all(...params).map(toEvent);
+      return database.prepare(sql).all(...params).map(toEvent);
     },
     listAttempts(eventId) {
       foldOutcomes();
@@ -315,11 +254,7 @@ export function openJournal(path: string): Journal {
       for (const row of countStatuses.all()) counts[row.status as EventStatus] = Number(row.count);
       return counts;
     },
-    close() {
-      if (!db.isOpen) return;
-      commitQueue();
-      db.close();
-    },
+    close: () => database.close(),
   };
 }
 

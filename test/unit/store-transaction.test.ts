@@ -86,3 +86,15 @@ describe("the store's transaction", () => {
     expect(thrown).toMatchObject({ message: "tiw-push-kit: a write failed and rolling it back failed too", errors: [failure, rollbackFailure] });
   });
 });
+
+describe("closing a journal", () => {
+  it("throws, once closed, when the writes still queued cannot be committed", () => {
+    const path = freshPath();
+    const journal = openJournal(path);
+    journal.addEvents([event("a")]);
+    refuseWrites(path, "outcomes", "ABORT");
+    journal.setOutcome("a", { status: "delivered", attempts: 1, at: 2 });
+    expect(() => journal.close()).toThrow("refused by the test");
+    expect(journal.database.isOpen).toBe(false);
+  });
+});
