@@ -73,6 +73,51 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS kit_tasks_created_at ON kit_tasks (created_at);
   `,
+  // 2. Reads compute each event's state from its row and its appended outcomes, so they never fold.
+  `
+  -- Event ids grow with each run, so this index grows at its end like the table.
+  CREATE INDEX outcomes_event_id ON outcomes (event_id);
+  -- An event as its row and then its outcomes, in the order they were appended, make it: the status
+  -- and time of the latest outcome, the attempts of all, the ending attempt of the latest that has one
+  -- (an outcome without one was stopped between attempts: the earlier ending attempt stays).
+  CREATE VIEW event_states AS
+  SELECT
+    events.seq AS seq,
+    events.id AS id,
+    events.task_id AS task_id,
+    events.event_type AS event_type,
+    events.body AS body,
+    events.target AS target,
+    events.signed AS signed,
+    events.keep_sign AS keep_sign,
+    events.fault AS fault,
+    events.source AS source,
+    events.created_at AS created_at,
+    COALESCE(latest.status, events.status) AS status,
+    events.attempts + COALESCE((SELECT SUM(outcomes.attempts) FROM outcomes WHERE outcomes.event_id = events.id), 0) AS attempts,
+    COALESCE(latest.at, events.updated_at) AS updated_at,
+    IIF(ended.id IS NULL, events.last_attempt, ended.attempt) AS last_attempt,
+    IIF(ended.id IS NULL, events.last_attempt_at, ended.attempt_at) AS last_attempt_at,
+    IIF(ended.id IS NULL, events.last_status_code, ended.status_code) AS last_status_code,
+    IIF(ended.id IS NULL, events.last_latency_ms, ended.latency_ms) AS last_latency_ms,
+    IIF(ended.id IS NULL, events.last_error, ended.error) AS last_error,
+    IIF(ended.id IS NULL, events.last_response_snippet, ended.response_snippet) AS last_response_snippet
+  FROM events
+  LEFT JOIN outcomes AS latest ON latest.id = (SELECT MAX(outcomes.id) FROM outcomes WHERE outcomes.event_id = events.id)
+  LEFT JOIN outcomes AS ended ON ended.id = (
+    SELECT MAX(outcomes.id) FROM outcomes WHERE outcomes.event_id = events.id AND outcomes.attempt_at IS NOT NULL
+  );
+  -- Every attempt of every delivery: those a retry followed, the one ending the event's latest
+  -- delivery, and those ending appended outcomes.
+  CREATE VIEW event_attempts AS
+  SELECT event_id, attempt, at, status_code, latency_ms, error, response_snippet FROM attempts
+  UNION ALL
+  SELECT id AS event_id, last_attempt AS attempt, last_attempt_at AS at, last_status_code AS status_code, last_latency_ms AS latency_ms,
+    last_error AS error, last_response_snippet AS response_snippet
+  FROM events WHERE last_attempt_at IS NOT NULL
+  UNION ALL
+  SELECT event_id, attempt, attempt_at AS at, status_code, latency_ms, error, response_snippet FROM outcomes WHERE attempt_at IS NOT NULL;
+  `,
 ];
 
 /**

@@ -10,7 +10,7 @@ const dir = mkdtempSync(join(tmpdir(), "tiw-push-kit-journal-migrations-"));
 let files = 0;
 const freshPath = () => join(dir, `journal-${++files}.db`);
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/journals/${name}`, import.meta.url));
-const currentLayout = 1;
+const currentLayout = 2;
 
 function pragma(path: string, name: "user_version" | "data_version"): number {
   const raw = new DatabaseSync(path, { readOnly: true });
@@ -38,6 +38,7 @@ describe("journal layouts", () => {
     expect(pragma(path, "user_version")).toBe(currentLayout);
     expect(readAll(journal)).toEqual(readBefore);
 
+    // The first write folds the outcomes that version left appended; reads stay the same.
     journal.setOutcome("c", { status: "delivered", attempts: 1, at: 1_700_000_009_000, last: { eventId: "c", attempt: 1, at: 1_700_000_008_000, statusCode: 200, latencyMs: 2 } });
     await journal.flush();
     journal.close();
@@ -69,7 +70,7 @@ describe("journal layouts", () => {
     const raw = new DatabaseSync(path);
     raw.exec("PRAGMA user_version = 99");
     raw.close();
-    expect(() => openJournal(path)).toThrow(/^tiw-push-kit: the journal .* has layout 99, newer than this version of tiw-push-kit reads \(1\)/);
+    expect(() => openJournal(path)).toThrow(/^tiw-push-kit: the journal .* has layout 99, newer than this version of tiw-push-kit reads \(2\)/);
     expect(pragma(path, "user_version")).toBe(99);
   });
 });
