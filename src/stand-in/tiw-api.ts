@@ -3,7 +3,7 @@ import type { FetchHandler } from "../tiw/fetch-handler.js";
 import { createChaosBursts } from "./chaos-bursts.js";
 import { readJournalHistory } from "./journal-history.js";
 import { createSignedPayloads } from "./signed-payloads.js";
-import { openTaskHistory } from "../store/task-history.js";
+import { openTaskHistory } from "../store/index.js";
 import type { Journal } from "../delivery/index.js";
 import { defaultSdkAppId } from "../generate/generate.js";
 import { defaultExpireWindowSeconds } from "../tiw/time-rules.js";
@@ -163,9 +163,9 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
     ...(options.callbackHandler ? { handler: options.callbackHandler } : {}),
   });
   const payloads = createSignedPayloads({ sdkAppId, expireWindowSeconds, callbackKey: () => settings.callbackKey });
-  const history = options.journal ? openTaskHistory(options.journal.path) : undefined;
+  const history = options.journal ? openTaskHistory<KitTask>(options.journal.database) : undefined;
   // Earlier runs, from the journal file, by id and newest first.
-  const restoredTasks = new Map((history?.restore() ?? []).map((task) => [task.taskId, task]));
+  const restoredTasks = new Map((history?.restore() ?? []).map((task) => [task.taskId, { ...task, restored: true }]));
   const journalHistory = options.journal ? readJournalHistory(options.journal, payloads) : { deliveries: [], bursts: [] };
   const restoredDeliveries = new Map(journalHistory.deliveries.map((delivery) => [delivery.id, delivery]));
   const sender =

@@ -12,7 +12,7 @@ import { openStoreDatabase, type StoreDatabase } from "./store-database.js";
  */
 export interface Journal {
   readonly path: string;
-  /** The connection that owns the file, for the other stores kept in it. */
+  /** The connection that owns the file, for the other stores kept in it (`openTaskHistory`). */
   readonly database: StoreDatabase;
   /** Queues a new event (an existing id is left as it is); durable once `flush()` resolves. */
   addEvent(event: NewJournalEvent): void;

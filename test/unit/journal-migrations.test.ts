@@ -5,6 +5,7 @@ import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { openJournal, type Journal } from "../../src/delivery/index.js";
+import { openTaskHistory, type StoredTask } from "../../src/store/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tiw-push-kit-journal-migrations-"));
 let files = 0;
@@ -37,6 +38,11 @@ describe("journal layouts", () => {
     const journal = openJournal(path);
     expect(pragma(path, "user_version")).toBe(currentLayout);
     expect(readAll(journal)).toEqual(readBefore);
+    const history = openTaskHistory<StoredTask & { status: string }>(journal.database);
+    expect(history?.restore()).toEqual([
+      { taskId: "t2", createdAt: 1_700_000_000_500, status: "pushing" },
+      { taskId: "t1", createdAt: 1_700_000_000_000, status: "finished" },
+    ]);
 
     // The first write folds the outcomes that version left appended; reads stay the same.
     journal.setOutcome("c", { status: "delivered", attempts: 1, at: 1_700_000_009_000, last: { eventId: "c", attempt: 1, at: 1_700_000_008_000, statusCode: 200, latencyMs: 2 } });
