@@ -5,7 +5,7 @@ import type { FetchHandler } from "../tiw/fetch-handler.js";
 import { isHttpUrl } from "../tiw/http-url.js";
 import { sign } from "../tiw/signing.js";
 import { defaultExpireWindowSeconds, expireTimeAt, unixSeconds } from "../tiw/time-rules.js";
-import type { AttemptRecord, EventStatus, Journal } from "../store/journal.js";
+import type { AttemptRecord, EventStatus, Journal } from "../store/index.js";
 import { faultyBody, isForged, type Fault } from "./faults.js";
 import { journalEntry } from "./record-plan.js";
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from "./retry-policy.js";

@@ -1,12 +1,13 @@
 import { withSignature } from "../tiw/signing.js";
 import type { WhiteboardPushEvent } from "../tiw/events.js";
 import { expiredExpireTime, expireTimeAt } from "../tiw/time-rules.js";
+import type { Fault } from "../store/index.js";
 
 /** Faults that make a body a forgery a correct receiver must reject. */
 export const forgedFaults = ["bad-sign", "expired", "wrong-app", "malformed"] as const;
 export type ForgedFault = (typeof forgedFaults)[number];
-/** Every change made to a body at send time; `unknown-fields` keeps it valid (receivers must ignore unknown fields). */
-export type Fault = ForgedFault | "unknown-fields";
+/** Every change made to a body at send time, named as the journal records it; `unknown-fields` keeps it valid (receivers must ignore unknown fields). */
+export type { Fault };
 export const faults: readonly Fault[] = [...forgedFaults, "unknown-fields"];
 
 export function isForged(fault: Fault | undefined): fault is ForgedFault {

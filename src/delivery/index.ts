@@ -1,5 +1,5 @@
 export { createDeliverer, checkTargetUrl, defaultTimeoutMs } from "./deliverer.js";
-export { openJournal, eventStatuses } from "../store/journal.js";
+export { openJournal, eventStatuses } from "../store/index.js";
 export { dispatch, defaultConcurrency } from "./dispatch.js";
 export { planDeliveries, parseChaos, chaosKinds, defaultMaxDelayMs } from "./chaos.js";
 export { faults, forgedFaults, isForged } from "./faults.js";
@@ -13,7 +13,7 @@ export { HttpTimeoutError } from "./transport/http-timeout-error.js";
 export { describeError } from "./transport/describe-error.js";
 
 export type { CallbackTarget, DelivererOptions, DeliverOptions, Deliverer, DeliveryOutcome, SentAttempt } from "./deliverer.js";
-export type { Journal, JournalEvent, NewJournalEvent, AttemptRecord, EventStatus, EventFilter, EventOutcomeRecord } from "../store/journal.js";
+export type { Journal, JournalEvent, NewJournalEvent, AttemptRecord, EventStatus, EventFilter, EventOutcomeRecord } from "../store/index.js";
 export type { DispatchOptions } from "./dispatch.js";
 export type { ChaosKind, ChaosRates, PlannedDelivery, PlanOptions } from "./chaos.js";
 export type { Fault, ForgedFault } from "./faults.js";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { WhiteboardPushEvent } from "../tiw/events.js";
 import type { PlannedDelivery } from "./chaos.js";
 import type { Fault } from "./faults.js";
-import type { Journal, JournalEvent, NewJournalEvent } from "../store/journal.js";
+import type { Journal, JournalEvent, NewJournalEvent } from "../store/index.js";
 
 export interface RecordPlanOptions {
   /** The callback URL, kept so that `resend` and `--resume` know where it went. */

@@ -1,5 +1,5 @@
 import type { DeliveryOutcome } from "./deliverer.js";
-import type { AttemptRecord } from "../store/journal.js";
+import type { AttemptRecord } from "../store/index.js";
 
 export interface DeliverySummary {
   /** Deliveries answered or given up (an event sent twice by the `duplicate` fault counts twice). */

@@ -3,7 +3,7 @@ import type { FetchHandler } from "../tiw/fetch-handler.js";
 import type { Journal } from "../delivery/index.js";
 import { defaultSdkAppId } from "../generate/generate.js";
 import { defaultExpireWindowSeconds } from "../tiw/time-rules.js";
-import { openTaskHistory } from "../store/task-history.js";
+import { openTaskHistory } from "../store/index.js";
 import type { CallbackSender } from "./callback-sender.js";
 import { createChaosBursts } from "./chaos-bursts.js";
 import { createClock, type Clock } from "./clock.js";
@@ -155,9 +155,9 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
   // An empty key in the settings means none: from here on, "no key" is undefined.
   const callbackRoute = (): CallbackRouteSettings => ({ url: settings.callback, ...(settings.callbackKey ? { callbackKey: settings.callbackKey } : {}) });
   const payloads = createSignedPayloads({ sdkAppId, callbackKey: () => callbackRoute().callbackKey });
-  const history = options.journal ? openTaskHistory(options.journal.path) : undefined;
+  const history = options.journal ? openTaskHistory<KitTask>(options.journal.database) : undefined;
   // Earlier runs, from the journal file, by id and newest first.
-  const restoredTasks = new Map((history?.restore() ?? []).map((task) => [task.taskId, task]));
+  const restoredTasks = new Map((history?.restore() ?? []).map((task) => [task.taskId, { ...task, restored: true }]));
   const journalHistory = options.journal ? readJournalHistory(options.journal, payloads) : { deliveries: [], bursts: [] };
   const restoredDeliveries = new Map(journalHistory.deliveries.map((delivery) => [delivery.id, delivery]));
   const sender =

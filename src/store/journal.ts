@@ -1,90 +1,19 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from "node:sqlite";
-import type { Fault } from "../delivery/faults.js";
-
-export const eventStatuses = ["pending", "delivered", "failed", "forged-rejected", "forged-accepted"] as const;
-/**
- * `pending` until an outcome is known; `delivered` / `failed` for valid events (200, or retries
- * exhausted); `forged-rejected` / `forged-accepted` for forgeries the receiver answered.
- */
-export type EventStatus = (typeof eventStatuses)[number];
-
-/** An event as first recorded, before any attempt. */
-export interface NewJournalEvent {
-  id: string;
-  taskId: string;
-  eventType: string;
-  /** The event as JSON text; `ExpireTime` and `Sign` are recomputed from it at each send unless `keepSign`. */
-  body: string;
-  /** The callback URL, or `in-process` for a handler target. */
-  target: string;
-  /** Whether it is sent signed, so that a resend knows it needs the key (which is never stored). */
-  signed: boolean;
-  keepSign?: boolean;
-  fault?: Fault;
-  source?: string;
-  /** Unix milliseconds. */
-  createdAt: number;
-}
-
-export interface JournalEvent extends NewJournalEvent {
-  /** Insertion order, the cursor of `listEvents({ afterSeq })`. */
-  seq: number;
-  keepSign: boolean;
-  status: EventStatus;
-  /** Attempts over all deliveries of this event (resends included). */
-  attempts: number;
-  lastStatusCode?: number;
-  lastError?: string;
-  updatedAt: number;
-}
-
-/** One HTTP exchange (or the failure to have one). */
-export interface AttemptRecord {
-  eventId: string;
-  /** 1 for the first attempt of a delivery, 2 for its first retry, ... */
-  attempt: number;
-  /** Unix milliseconds when the attempt started. */
-  at: number;
-  statusCode?: number;
-  latencyMs: number;
-  /** Timeout or connection error, when there was no answer. */
-  error?: string;
-  /** The start of the response body, for debugging a receiver. */
-  responseSnippet?: string;
-}
-
-/** How a delivery ended. */
-export interface EventOutcomeRecord {
-  /** `pending` when the delivery was stopped before an answer. */
-  status: EventStatus;
-  /** Attempts made by this delivery, `last` included. */
-  attempts: number;
-  /** The attempt that ended the delivery; absent when it was stopped between attempts. */
-  last?: AttemptRecord;
-  at: number;
-}
-
-export interface EventFilter {
-  status?: EventStatus | readonly EventStatus[];
-  /** Scans the journal: an index on the random task ids would cost every insert more than it saves `log --task`. */
-  taskId?: string;
-  /** Only events recorded after this `seq`, for polling. */
-  afterSeq?: number;
-  /** The newest `limit` events (still listed oldest first). */
-  limit?: number;
-}
+import { createJournalReads } from "./journal-reads.js";
+import { createJournalWrites } from "./journal-writes.js";
+import type { AttemptRecord, EventFilter, EventOutcomeRecord, EventStatus, JournalEvent, NewJournalEvent } from "./records.js";
+import { openStoreDatabase, type StoreDatabase } from "./store-database.js";
 
 /**
  * The durable record of every event and every attempt, in SQLite (WAL mode). Writes are queued
  * and committed together on the next turn of the event loop (group commit), so journaling costs
  * one transaction per turn rather than one per write. A committed write survives a killed process.
- * Outcomes are appended while sending and applied to their events by the next read (of any
- * connection), so a large run's reader, such as `log` or `--resume`, pays that once.
+ * Outcomes are appended while sending; reads combine them with their events and never write, so
+ * `log` never waits for a running `emit`. A later writer folds them in before its first write.
  */
 export interface Journal {
   readonly path: string;
+  /** The connection that owns the file, for the other stores kept in it (`openTaskHistory`). */
+  readonly database: StoreDatabase;
   /** Queues a new event (an existing id is left as it is); durable once `flush()` resolves. */
   addEvent(event: NewJournalEvent): void;
   /** Records many new events in one transaction, durable on return: a whole run's plan before sending. */
@@ -96,79 +25,14 @@ export interface Journal {
   hasEvent(eventId: string): boolean;
   /** Resolves once every queued write is committed. */
   flush(): Promise<void>;
+  // Reads see this journal's own queued writes: they commit them first (with nothing queued, nothing is written).
   getEvent(eventId: string): JournalEvent | undefined;
   listEvents(filter?: EventFilter): JournalEvent[];
   listAttempts(eventId: string): AttemptRecord[];
   countByStatus(): Record<EventStatus, number>;
-  /** Commits what is queued and closes the database. */
+  /** Commits what is queued and closes the file; throws, once closed, if that commit failed. */
   close(): void;
 }
-
-const schema = `
-  CREATE TABLE IF NOT EXISTS events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    task_id TEXT NOT NULL,
-    event_type TEXT NOT NULL,
-    body TEXT NOT NULL,
-    target TEXT NOT NULL,
-    signed INTEGER NOT NULL,
-    keep_sign INTEGER NOT NULL DEFAULT 0,
-    fault TEXT,
-    source TEXT,
-    status TEXT NOT NULL DEFAULT 'pending',
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_attempt INTEGER,
-    last_attempt_at INTEGER,
-    last_status_code INTEGER,
-    last_latency_ms REAL,
-    last_error TEXT,
-    last_response_snippet TEXT,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS attempts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_id TEXT NOT NULL,
-    attempt INTEGER NOT NULL,
-    at INTEGER NOT NULL,
-    status_code INTEGER,
-    latency_ms REAL NOT NULL,
-    error TEXT,
-    response_snippet TEXT
-  );
-  CREATE INDEX IF NOT EXISTS attempts_event_id ON attempts (event_id);
-  -- Outcomes are appended here while a run sends: appending a short row costs a third of updating
-  -- the event's wide row. They are folded into their events before any read of events or attempts.
-  CREATE TABLE IF NOT EXISTS outcomes (
-    id INTEGER PRIMARY KEY,
-    event_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    attempts INTEGER NOT NULL,
-    at INTEGER NOT NULL,
-    attempt INTEGER,
-    attempt_at INTEGER,
-    status_code INTEGER,
-    latency_ms REAL,
-    error TEXT,
-    response_snippet TEXT
-  );
-  -- The attempt that ended a delivery lives in its event's row (one write per event instead of
-  -- two); when a resend ends with a new one, the previous one moves to the attempts table.
-  CREATE TRIGGER IF NOT EXISTS events_keep_replaced_attempt BEFORE UPDATE OF last_attempt_at ON events
-  WHEN OLD.last_attempt_at IS NOT NULL
-  BEGIN
-    INSERT INTO attempts (event_id, attempt, at, status_code, latency_ms, error, response_snippet)
-    VALUES (OLD.id, OLD.last_attempt, OLD.last_attempt_at, OLD.last_status_code, OLD.last_latency_ms, OLD.last_error, OLD.last_response_snippet);
-  END;
-`;
-
-type Row = Record<string, SQLOutputValue>;
-
-/** Rows per multi-row INSERT of `addEvents`: 11 columns x 100 stays far below SQLite's parameter limit. */
-const eventBlock = 100;
-/** Outcomes folded into their events per transaction. */
-const outcomeBlock = 5000;
 
 /**
  * Opens (and creates when missing) a journal at `path`, or an in-memory one for `":memory:"`.
@@ -178,275 +42,28 @@ const outcomeBlock = 5000;
  * const failed = journal.listEvents({ status: "failed" });
  */
 export function openJournal(path: string): Journal {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseSync(path);
-  // WAL lets `log` read while `emit` writes; NORMAL syncs at checkpoints, which survives a killed
-  // process (the OS keeps what was written) though not a power cut.
-  // A large autocheckpoint lets the pages rewritten by every commit (the tails of the tables) be
-  // copied back to the database once per 40 MB of WAL instead of once per 4 MB.
-  // The busy timeout comes first: another process may hold a lock while this one opens.
-  db.exec("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000;");
-  db.exec(schema);
-
-  const insertEvents = (rows: number) =>
-    db.prepare(`
-      INSERT INTO events (id, task_id, event_type, body, target, signed, keep_sign, fault, source, created_at, updated_at)
-      VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")} ON CONFLICT (id) DO NOTHING`);
-  const insertEvent = insertEvents(1);
-  // Many rows per statement: a run's plan is recorded several times faster than row by row.
-  const insertEventBlock = insertEvents(eventBlock);
-  const insertAttempt = db.prepare(`
-    INSERT INTO attempts (event_id, attempt, at, status_code, latency_ms, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-  const updateOutcome = db.prepare(`
-    UPDATE events SET status = ?, attempts = attempts + ?, updated_at = ?, last_attempt = ?, last_attempt_at = ?, last_status_code = ?,
-      last_latency_ms = ?, last_error = ?, last_response_snippet = ? WHERE id = ?`);
-  const updateStatus = db.prepare("UPDATE events SET status = ?, attempts = attempts + ?, updated_at = ? WHERE id = ?");
-  const insertOutcome = db.prepare(`
-    INSERT INTO outcomes (event_id, status, attempts, at, attempt, attempt_at, status_code, latency_ms, error, response_snippet)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const anyOutcome = db.prepare("SELECT 1 FROM outcomes LIMIT 1");
-  // In the order of `updateOutcome`'s parameters, then the row's own id.
-  const selectOutcomes = db.prepare(`
-    SELECT status, attempts, at, attempt, attempt_at, status_code, latency_ms, error, response_snippet, event_id, id
-    FROM outcomes ORDER BY id LIMIT ${outcomeBlock}`);
-  const deleteOutcomes = db.prepare("DELETE FROM outcomes WHERE id <= ?");
-  const selectEvent = db.prepare("SELECT * FROM events WHERE id = ?");
-  const eventExists = db.prepare("SELECT 1 FROM events WHERE id = ?");
-  const selectAttempts = db.prepare(`
-    SELECT event_id, attempt, at, status_code, latency_ms, error, response_snippet FROM attempts WHERE event_id = ?
-    UNION ALL
-    SELECT id, last_attempt, last_attempt_at, last_status_code, last_latency_ms, last_error, last_response_snippet
-    FROM events WHERE id = ? AND last_attempt_at IS NOT NULL
-    ORDER BY at, attempt`);
-  const countStatuses = db.prepare("SELECT status, COUNT(*) AS count FROM events GROUP BY status");
-
-  let queue: Array<() => void> = [];
-  const queuedIds = new Set<string>();
-  let waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
-  let scheduled = false;
-
-  const columnsOf = (event: NewJournalEvent): SQLInputValue[] => [
-    event.id,
-    event.taskId,
-    event.eventType,
-    event.body,
-    event.target,
-    event.signed ? 1 : 0,
-    event.keepSign ? 1 : 0,
-    event.fault ?? null,
-    event.source ?? null,
-    event.createdAt,
-    event.createdAt,
-  ];
-  const runEventInsert = (event: NewJournalEvent) => insertEvent.run(...columnsOf(event));
-
-  // IMMEDIATE takes the write lock up front, where the busy timeout applies, rather than on the
-  // first write, where WAL mode fails at once if another process wrote in between.
-  const begin = db.prepare("BEGIN IMMEDIATE");
-  const commit = db.prepare("COMMIT");
-  const rollback = db.prepare("ROLLBACK");
-  function transaction(writes: () => void): void {
-    begin.run();
-    try {
-      writes();
-      commit.run();
-    } catch (error) {
-      rollback.run();
-      throw error;
-    }
-  }
-
-  /** Commits the queue now; on failure the writes stay queued for the next flush. */
-  function commitQueue(): void {
-    const settled = waiters;
-    waiters = [];
-    if (queue.length > 0) {
-      const batch = queue;
-      queue = [];
-      try {
-        transaction(() => batch.forEach((write) => write()));
-        queuedIds.clear();
-      } catch (error) {
-        queue = batch.concat(queue);
-        settled.forEach((waiter) => waiter.reject(error));
-        return;
-      }
-    }
-    settled.forEach((waiter) => waiter.resolve());
-  }
-
-  /** Commits the queue, then applies the appended outcomes to their events, in the order they were recorded. */
-  function foldOutcomes(): void {
-    commitQueue();
-    // Block by block: each transaction holds the write lock, which a running `emit` waits for, only briefly.
-    while (anyOutcome.get() !== undefined) {
-      transaction(() => {
-        let lastId: SQLInputValue = 0;
-        for (const row of selectOutcomes.all()) {
-          const { id, ...outcome } = row;
-          lastId = id ?? 0;
-          // Without an attempt, the delivery was stopped between attempts: the last one recorded stays.
-          if (outcome.attempt_at === null) updateStatus.run(outcome.status ?? null, outcome.attempts ?? null, outcome.at ?? null, outcome.event_id ?? null);
-          else updateOutcome.run(...(Object.values(outcome) as SQLInputValue[]));
-        }
-        deleteOutcomes.run(lastId);
-      });
-    }
-  }
-
-  function enqueue(write: () => void): void {
-    queue.push(write);
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(() => {
-      scheduled = false;
-      commitQueue();
-    });
-  }
+  const database = openStoreDatabase(path);
+  const writes = createJournalWrites(database);
+  const reads = createJournalReads(database);
+  database.beforeClose(writes.commitQueued);
+  const committed = <A extends unknown[], R>(read: (...args: A) => R) => (...args: A): R => {
+    writes.commitQueued();
+    return read(...args);
+  };
 
   return {
     path,
-    addEvent(event) {
-      queuedIds.add(event.id);
-      enqueue(() => runEventInsert(event));
-    },
-    addEvents(events) {
-      commitQueue();
-      // Chunks keep each transaction, and the time the event loop is held, short.
-      for (let start = 0; start < events.length; start += 5000) {
-        const chunk = events.slice(start, start + 5000);
-        transaction(() => {
-          let i = 0;
-          for (; i + eventBlock <= chunk.length; i += eventBlock) insertEventBlock.run(...chunk.slice(i, i + eventBlock).flatMap(columnsOf));
-          chunk.slice(i).forEach(runEventInsert);
-        });
-      }
-    },
-    addAttempt(attempt) {
-      enqueue(() =>
-        insertAttempt.run(
-          attempt.eventId,
-          attempt.attempt,
-          attempt.at,
-          attempt.statusCode ?? null,
-          attempt.latencyMs,
-          attempt.error ?? null,
-          attempt.responseSnippet ?? null,
-        ),
-      );
-    },
-    setOutcome(eventId, outcome) {
-      const { status, attempts, at, last } = outcome;
-      enqueue(() =>
-        insertOutcome.run(
-          eventId,
-          status,
-          attempts,
-          at,
-          last?.attempt ?? null,
-          last?.at ?? null,
-          last?.statusCode ?? null,
-          last?.latencyMs ?? null,
-          last?.error ?? null,
-          last?.responseSnippet ?? null,
-        ),
-      );
-    },
-    hasEvent(eventId) {
-      return queuedIds.has(eventId) || eventExists.get(eventId) !== undefined;
-    },
-    flush() {
-      if (queue.length === 0) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        waiters.push({ resolve, reject });
-        if (!scheduled) commitQueue();
-      });
-    },
-    getEvent(eventId) {
-      foldOutcomes();
-      const row = selectEvent.get(eventId);
-      return row ? toEvent(row) : undefined;
-    },
-    listEvents(filter = {}) {
-      foldOutcomes();
-      const conditions: string[] = [];
-      const params: SQLInputValue[] = [];
-      if (filter.status !== undefined) {
-        const statuses = [filter.status].flat();
-        conditions.push(`status IN (${statuses.map(() => "?").join(", ")})`);
-        params.push(...statuses);
-      }
-      if (filter.taskId !== undefined) {
-        conditions.push("task_id = ?");
-        params.push(filter.taskId);
-      }
-      if (filter.afterSeq !== undefined) {
-        conditions.push("seq > ?");
-        params.push(filter.afterSeq);
-      }
-      const where = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
-      const sql =
-        filter.limit === undefined
-          ? `SELECT * FROM events ${where} ORDER BY seq`
-          : `SELECT * FROM (SELECT * FROM events ${where} ORDER BY seq DESC LIMIT ${Math.max(0, Math.floor(filter.limit))}) ORDER BY seq`;
-      return db.prepare(sql).all(...params).map(toEvent);
-    },
-    listAttempts(eventId) {
-      foldOutcomes();
-      return selectAttempts.all(eventId, eventId).map(toAttempt);
-    },
-    countByStatus() {
-      foldOutcomes();
-      const counts = Object.fromEntries(eventStatuses.map((status) => [status, 0])) as Record<EventStatus, number>;
-      for (const row of countStatuses.all()) counts[row.status as EventStatus] = Number(row.count);
-      return counts;
-    },
-    close() {
-      if (!db.isOpen) return;
-      commitQueue();
-      db.close();
-    },
+    database,
+    addEvent: writes.addEvent,
+    addEvents: writes.addEvents,
+    addAttempt: writes.addAttempt,
+    setOutcome: writes.setOutcome,
+    hasEvent: (eventId) => writes.isQueued(eventId) || reads.hasEvent(eventId),
+    flush: writes.flush,
+    getEvent: committed(reads.getEvent),
+    listEvents: committed(reads.listEvents),
+    listAttempts: committed(reads.listAttempts),
+    countByStatus: committed(reads.countByStatus),
+    close: () => database.close(),
   };
-}
-
-function optional<T>(value: SQLOutputValue | undefined, cast: (value: SQLOutputValue) => T): T | undefined {
-  return value === null || value === undefined ? undefined : cast(value);
-}
-
-function toEvent(row: Row): JournalEvent {
-  return withoutUndefined({
-    seq: Number(row.seq),
-    id: String(row.id),
-    taskId: String(row.task_id),
-    eventType: String(row.event_type),
-    body: String(row.body),
-    target: String(row.target),
-    signed: row.signed === 1,
-    keepSign: row.keep_sign === 1,
-    fault: optional(row.fault, (value) => String(value) as Fault),
-    source: optional(row.source, String),
-    status: String(row.status) as EventStatus,
-    attempts: Number(row.attempts),
-    lastStatusCode: optional(row.last_status_code, Number),
-    lastError: optional(row.last_error, String),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  });
-}
-
-function toAttempt(row: Row): AttemptRecord {
-  return withoutUndefined({
-    eventId: String(row.event_id),
-    attempt: Number(row.attempt),
-    at: Number(row.at),
-    statusCode: optional(row.status_code, Number),
-    latencyMs: Number(row.latency_ms),
-    error: optional(row.error, String),
-    responseSnippet: optional(row.response_snippet, String),
-  });
-}
-
-/** Drops absent optional fields, so records compare and print cleanly. */
-function withoutUndefined<T extends object>(record: T): T {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }

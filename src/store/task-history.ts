@@ -1,16 +1,23 @@
-import { DatabaseSync } from "node:sqlite";
-import type { KitTask } from "../stand-in/types.js";
+import type { StoreDatabase } from "./store-database.js";
+
+/** What the history needs of a task: its id, and its creation time to keep the newest. */
+export interface StoredTask {
+  taskId: string;
+  /** Unix milliseconds. */
+  createdAt: number;
+}
 
 /**
- * The tasks of the stand-in, kept next to the journal's callbacks (same SQLite file, own table), so
- * that a restarted `serve` shows the tasks of earlier runs with their timelines as they were.
+ * The stand-in's tasks, kept in the journal's file (own table, same connection), so that a
+ * restarted `serve` shows the tasks of earlier runs with their timelines as they were. A task is
+ * kept as JSON: `Task` is the caller's word for what it saved.
  */
-export interface TaskHistory {
+export interface TaskHistory<Task extends StoredTask> {
   /** Queues the latest view of a task; written with the others queued within `writeEveryMs`. */
-  save(task: KitTask): void;
-  /** The tasks of earlier runs, newest first, marked `restored`. */
-  restore(): KitTask[];
-  /** Writes what is queued and closes the file. */
+  save(task: Task): void;
+  /** The tasks of earlier runs, newest first, as they were saved. */
+  restore(): Task[];
+  /** Writes what is queued; the file stays open for the journal. */
   close(): void;
 }
 
@@ -23,59 +30,53 @@ const maxHistoryTasks = 2000;
  */
 const writeEveryMs = 200;
 
-const schema = `
-  CREATE TABLE IF NOT EXISTS kit_tasks (
-    task_id TEXT PRIMARY KEY,
-    created_at INTEGER NOT NULL,
-    view TEXT NOT NULL
-  );
-  CREATE INDEX IF NOT EXISTS kit_tasks_created_at ON kit_tasks (created_at);
-`;
-
 /**
- * Opens the task history stored in the journal file at `path`; undefined for an in-memory journal,
- * whose history ends with the process anyway.
+ * Opens the task history kept in a journal's file; undefined for an in-memory journal, whose
+ * history ends with the process anyway.
  *
  * @example
- * const history = openTaskHistory(journal.path);
+ * const history = openTaskHistory<KitTask>(journal.database);
  * const earlier = history?.restore() ?? [];
  */
-export function openTaskHistory(path: string): TaskHistory | undefined {
-  if (path === ":memory:") return undefined;
-  const db = new DatabaseSync(path);
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
-  db.exec(schema);
-  db.prepare("DELETE FROM kit_tasks WHERE created_at < (SELECT MIN(created_at) FROM (SELECT created_at FROM kit_tasks ORDER BY created_at DESC LIMIT ?))").run(
-    maxHistoryTasks,
-  );
-  const earlier = db
+export function openTaskHistory<Task extends StoredTask>(database: StoreDatabase): TaskHistory<Task> | undefined {
+  if (database.path === ":memory:") return undefined;
+  const count = Number(database.prepare("SELECT COUNT(*) AS count FROM kit_tasks").get()?.count ?? 0);
+  if (count > maxHistoryTasks) {
+    const prune = database.prepare(
+      "DELETE FROM kit_tasks WHERE created_at < (SELECT MIN(created_at) FROM (SELECT created_at FROM kit_tasks ORDER BY created_at DESC LIMIT ?))",
+    );
+    database.transaction(() => prune.run(maxHistoryTasks));
+  }
+  const earlier = database
     // Tasks of the same virtual millisecond (a frozen clock) keep their order of creation: rowid.
     .prepare("SELECT view FROM kit_tasks ORDER BY created_at DESC, rowid DESC LIMIT ?")
     .all(maxHistoryTasks)
-    .map((row) => ({ ...(JSON.parse(String(row.view)) as KitTask), restored: true }));
-  const upsert = db.prepare("INSERT INTO kit_tasks (task_id, created_at, view) VALUES (?, ?, ?) ON CONFLICT (task_id) DO UPDATE SET view = excluded.view");
+    .map((row) => JSON.parse(String(row.view)) as Task);
+  const upsert = database.prepare(
+    "INSERT INTO kit_tasks (task_id, created_at, view) VALUES (:task_id, :created_at, :view) ON CONFLICT (task_id) DO UPDATE SET view = excluded.view",
+  );
 
   // Only the latest view of each task matters: a batch's changes are written as one transaction.
-  const queued = new Map<string, KitTask>();
+  const queued = new Map<string, Task>();
   let scheduled = false;
+  let failing = false;
   function write(): void {
     scheduled = false;
-    if (queued.size === 0 || !db.isOpen) return;
+    if (queued.size === 0) return;
     try {
-      db.exec("BEGIN");
-      for (const task of queued.values()) upsert.run(task.taskId, task.createdAt, JSON.stringify(task));
-      db.exec("COMMIT");
+      database.transaction(() => {
+        for (const task of queued.values()) upsert.run({ task_id: task.taskId, created_at: task.createdAt, view: JSON.stringify(task) });
+      });
       queued.clear();
-    } catch {
-      // A history write must never take the stand-in down (a full disk, a locked file): the views
-      // stay queued and go with the next change. Callbacks are safe in the journal regardless.
-      try {
-        db.exec("ROLLBACK");
-      } catch {
-        // The failure happened before BEGIN or ended the transaction itself.
-      }
+      failing = false;
+    } catch (error) {
+      // A history write must not take the stand-in down (a full disk, a locked file): the views stay
+      // queued for the next change, and the failure is reported once until a write succeeds again.
+      if (!failing) process.emitWarning(`tiw-push-kit: the task history could not be written, retrying with the next change: ${String(error)}`);
+      failing = true;
     }
   }
+  const removeFinisher = database.beforeClose(write);
 
   return {
     save(task) {
@@ -86,9 +87,8 @@ export function openTaskHistory(path: string): TaskHistory | undefined {
     },
     restore: () => earlier,
     close() {
-      if (!db.isOpen) return;
-      write();
-      db.close();
+      removeFinisher();
+      if (database.isOpen) write();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { eventStatuses, type EventFilter, type EventStatus, type JournalEvent } from "../../store/journal.js";
+import { eventStatuses, type EventFilter, type EventStatus, type JournalEvent } from "../../store/index.js";
 import { defineCommand, intValue, jsonOption, UsageError, write } from "../shared/command.js";
 import { defaultJournalPath } from "../shared/default-journal-paths.js";
 import { openExistingJournal } from "../shared/open-existing-journal.js";

@@ -1,4 +1,4 @@
-import type { JournalEvent } from "../../store/journal.js";
+import type { JournalEvent } from "../../store/index.js";
 import { defineCommand, UsageError } from "../shared/command.js";
 import { defaultJournalPath } from "../shared/default-journal-paths.js";
 import { deliveryOptions } from "../shared/delivery-options.js";

@@ -4,7 +4,7 @@ import { dispatch } from "../../delivery/dispatch.js";
 import { recordPlan } from "../../delivery/record-plan.js";
 import { generate } from "../../generate/generate.js";
 import { createRandom } from "../../generate/random.js";
-import { openJournal, type Journal } from "../../store/journal.js";
+import { openJournal, type Journal } from "../../store/index.js";
 import { write } from "./command.js";
 import { injectedFetch } from "./injected-fetch.js";
 import type { StartService } from "./start-service.js";

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { openJournal, type Journal } from "../../store/journal.js";
+import { openJournal, type Journal } from "../../store/index.js";
 import { UsageError } from "./command.js";
 
 /** Opens the journal `log`, `resend` and `--resume` read; a missing one is a usage error, not an empty journal. */

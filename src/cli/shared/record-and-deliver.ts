@@ -1,5 +1,5 @@
 import { recordPlan } from "../../delivery/record-plan.js";
-import { openJournal } from "../../store/journal.js";
+import { openJournal } from "../../store/index.js";
 import { checkReachable } from "./check-reachable.js";
 import { runDeliveries, type DeliveryRun } from "./run-deliveries.js";
 

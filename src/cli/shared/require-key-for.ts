@@ -1,4 +1,4 @@
-import type { JournalEvent } from "../../store/journal.js";
+import type { JournalEvent } from "../../store/index.js";
 import { UsageError } from "./command.js";
 
 /** The key is never stored: events that were signed need it again to be re-signed. */

@@ -1,5 +1,5 @@
 import { plannedFromJournal } from "../../delivery/record-plan.js";
-import type { Journal, JournalEvent } from "../../store/journal.js";
+import type { Journal, JournalEvent } from "../../store/index.js";
 import { write } from "./command.js";
 import { checkReachable } from "./check-reachable.js";
 import { openExistingJournal } from "./open-existing-journal.js";

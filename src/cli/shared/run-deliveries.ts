@@ -2,7 +2,7 @@ import type { PlannedDelivery } from "../../delivery/chaos.js";
 import { createDeliverer, type DeliveryOutcome } from "../../delivery/deliverer.js";
 import { dispatch } from "../../delivery/dispatch.js";
 import { createSummary, summaryPassed } from "../../delivery/summary.js";
-import type { Journal } from "../../store/journal.js";
+import type { Journal } from "../../store/index.js";
 import { write, type Io } from "./command.js";
 import type { DeliveryValues } from "./delivery-options.js";
 import type { DeliverySettings } from "./delivery-settings.js";

@@ -1,4 +1,4 @@
-import type { JournalEvent } from "../../store/journal.js";
+import type { JournalEvent } from "../../store/index.js";
 import { httpUrlValue, UsageError } from "./command.js";
 
 /** Where journaled events are re-sent: `--target`, else the one URL they were sent to. */

@@ -1,0 +1,162 @@
+import type { SQLInputValue } from "node:sqlite";
+import { foldOutcomes } from "./fold-outcomes.js";
+import type { Journal } from "./journal.js";
+import type { NewJournalEvent } from "./records.js";
+import type { StoreDatabase } from "./store-database.js";
+
+/** The journal's writes, as `Journal` describes them, and what its reads and `hasEvent` need of the queue. */
+export type JournalWrites = Pick<Journal, "addEvent" | "addEvents" | "addAttempt" | "setOutcome" | "flush"> & {
+  /** Whether `eventId` is queued here, not yet committed. */
+  isQueued(eventId: string): boolean;
+  /** Commits what is queued now; throws if that fails, the writes staying queued. */
+  commitQueued(): void;
+};
+
+/** The columns of a new event's INSERT; `columnsOf` gives its values in this order. */
+const eventColumns = ["id", "task_id", "event_type", "body", "target", "signed", "keep_sign", "fault", "source", "created_at", "updated_at"];
+/** Rows per multi-row INSERT of `addEvents`: 11 columns x 100 stays far below SQLite's parameter limit. */
+const eventBlock = 100;
+/** Events per transaction of `addEvents`: each transaction, and the time the event loop is held, stays short. */
+const eventChunk = 5000;
+
+// An array in the order of `eventColumns`, not an object per column: a run's plan is hundreds of
+// thousands of events, each bound as it is recorded.
+function columnsOf(event: NewJournalEvent): SQLInputValue[] {
+  return [
+    event.id,
+    event.taskId,
+    event.eventType,
+    event.body,
+    event.target,
+    event.signed ? 1 : 0,
+    event.keepSign ? 1 : 0,
+    event.fault ?? null,
+    event.source ?? null,
+    event.createdAt,
+    event.createdAt,
+  ];
+}
+
+/**
+ * Writes are queued and committed together on the next turn of the event loop (group commit), so
+ * journaling costs one transaction per turn rather than one per write. Outcomes are appended, not
+ * applied to their events; the first write of this journal folds those earlier writers appended.
+ */
+export function createJournalWrites(database: StoreDatabase): JournalWrites {
+  const insertEvents = (rows: number) =>
+    database.prepare(`
+      INSERT INTO events (${eventColumns.join(", ")})
+      VALUES ${Array(rows).fill(`(${eventColumns.map(() => "?").join(", ")})`).join(", ")} ON CONFLICT (id) DO NOTHING`);
+  const insertEvent = insertEvents(1);
+  // Many rows per statement: a run's plan is recorded several times faster than row by row.
+  const insertEventBlock = insertEvents(eventBlock);
+  // Positional parameters: binding by name made these appends, a run's hot path, twice as slow.
+  const insertAttempt = database.prepare(`
+    INSERT INTO attempts (event_id, attempt, at, status_code, latency_ms, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insertOutcome = database.prepare(`
+    INSERT INTO outcomes (event_id, status, attempts, at, attempt, attempt_at, status_code, latency_ms, error, response_snippet)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+
+  let queue: Array<() => void> = [];
+  const queuedIds = new Set<string>();
+  let waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  let scheduled = false;
+  let earlierOutcomesFolded = false;
+
+  function write(writes: () => void): void {
+    if (!earlierOutcomesFolded) {
+      foldOutcomes(database);
+      earlierOutcomesFolded = true;
+    }
+    database.transaction(writes);
+  }
+
+  /** Commits the queue now; on failure the writes stay queued for the next flush and the waiters get the error. */
+  function commitQueue(): void {
+    const settled = waiters;
+    waiters = [];
+    if (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        write(() => batch.forEach((queued) => queued()));
+        queuedIds.clear();
+      } catch (error) {
+        queue = batch.concat(queue);
+        settled.forEach((waiter) => waiter.reject(error));
+        throw error;
+      }
+    }
+    settled.forEach((waiter) => waiter.resolve());
+  }
+
+  function enqueue(queued: () => void): void {
+    queue.push(queued);
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      try {
+        commitQueue();
+      } catch {
+        // Not lost: the writes stay queued, and the next flush, read or close commits them or throws.
+      }
+    });
+  }
+
+  return {
+    addEvent(event) {
+      queuedIds.add(event.id);
+      enqueue(() => insertEvent.run(...columnsOf(event)));
+    },
+    addEvents(events) {
+      commitQueue();
+      for (let start = 0; start < events.length; start += eventChunk) {
+        const chunk = events.slice(start, start + eventChunk);
+        write(() => {
+          let i = 0;
+          for (; i + eventBlock <= chunk.length; i += eventBlock) insertEventBlock.run(...chunk.slice(i, i + eventBlock).flatMap(columnsOf));
+          for (const event of chunk.slice(i)) insertEvent.run(...columnsOf(event));
+        });
+      }
+    },
+    addAttempt(attempt) {
+      enqueue(() =>
+        insertAttempt.run(
+          attempt.eventId,
+          attempt.attempt,
+          attempt.at,
+          attempt.statusCode ?? null,
+          attempt.latencyMs,
+          attempt.error ?? null,
+          attempt.responseSnippet ?? null,
+        ),
+      );
+    },
+    setOutcome(eventId, { status, attempts, at, last }) {
+      enqueue(() =>
+        insertOutcome.run(
+          eventId,
+          status,
+          attempts,
+          at,
+          last?.attempt ?? null,
+          last?.at ?? null,
+          last?.statusCode ?? null,
+          last?.latencyMs ?? null,
+          last?.error ?? null,
+          last?.responseSnippet ?? null,
+        ),
+      );
+    },
+    isQueued: (eventId) => queuedIds.has(eventId),
+    flush() {
+      if (queue.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        waiters.push({ resolve, reject });
+        if (!scheduled) commitQueue();
+      });
+    },
+    commitQueued: commitQueue,
+  };
+}
