@@ -1,5 +1,6 @@
 import type { FinishReason, WhiteboardPushStartedEvent, WhiteboardPushStoppedEvent } from "../src/tiw/events.js";
-import { autoStopTimeoutRange, generate, type Scenario } from "../src/generate/generate.js";
+import { generate, type Scenario } from "../src/generate/generate.js";
+import { autoStopTimeoutRange } from "../src/tiw/defaults.js";
 import { expireTimeAt } from "../src/tiw/time-rules.js";
 import { withSignature } from "../src/tiw/signing.js";
 import { CheckFailure } from "./check.js";

@@ -1,14 +1,8 @@
 export { sign, verify, withSignature } from "./tiw/signing.js";
 export { verifyCallback, createVerifier, defaultMaxBodyBytes, defaultMaxDepth } from "./receiver/verify-callback.js";
 export { validateEvent, isEventType, eventTypes } from "./spec/validation.js";
-export {
-  generate,
-  scenarios,
-  defaultSdkAppId,
-  defaultAutoStopTimeout,
-  autoStopTimeoutRange,
-  freshSeed,
-} from "./generate/generate.js";
+export { generate, scenarios, freshSeed } from "./generate/generate.js";
+export { defaultSdkAppId, defaultAutoStopTimeout, autoStopTimeoutRange } from "./tiw/defaults.js";
 export { defaultExpireWindowSeconds, expireTimeAt } from "./tiw/time-rules.js";
 export { createRandom } from "./generate/random.js";
 

@@ -8,6 +8,7 @@ import type {
 } from "../tiw/events.js";
 import { withSignature } from "../tiw/signing.js";
 import { defaultExpireWindowSeconds, expireTimeAt, unixSeconds } from "../tiw/time-rules.js";
+import { autoStopTimeoutRange, defaultAutoStopTimeout, defaultSdkAppId } from "../tiw/defaults.js";
 import { createRandom, type Random } from "./random.js";
 
 export const scenarios = ["user-call", "auto", "exception", "mixed"] as const;
@@ -39,9 +40,6 @@ export interface GenerateOptions {
   durations?: Durations;
 }
 
-export const defaultSdkAppId = 1400000001;
-export const defaultAutoStopTimeout = 1800;
-export const autoStopTimeoutRange = [300, 259200] as const;
 const maxRoomId = 4294967294;
 const taskIdAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 const endingOf: Record<Exclude<Scenario, "mixed">, FinishReason> = {

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { FinishReason, WhiteboardPushError, WhiteboardPushEvent } from "../tiw/events.js";
-import { defaultAutoStopTimeout } from "../generate/generate.js";
+import { defaultAutoStopTimeout } from "../tiw/defaults.js";
 import type { Clock } from "./clock.js";
 import { forgetOldest } from "./forget-oldest.js";
 import type { KitDescribe, KitTask, KitTimelineEntry, TaskStatus } from "./types.js";

@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { FetchHandler } from "../tiw/fetch-handler.js";
 import type { Journal } from "../delivery/index.js";
-import { defaultSdkAppId } from "../generate/generate.js";
+import { defaultSdkAppId } from "../tiw/defaults.js";
 import { defaultExpireWindowSeconds } from "../tiw/time-rules.js";
 import { openTaskHistory } from "../store/index.js";
 import type { CallbackSender } from "./callback-sender.js";

@@ -1,4 +1,5 @@
-import { defaultSdkAppId, freshSeed, generate } from "../../generate/generate.js";
+import { freshSeed, generate } from "../../generate/generate.js";
+import { defaultSdkAppId } from "../../tiw/defaults.js";
 import { unixSeconds } from "../../tiw/time-rules.js";
 import { createRandom } from "../../generate/random.js";
 import { chaosKinds, defaultMaxDelayMs, planDeliveries } from "../../delivery/chaos.js";

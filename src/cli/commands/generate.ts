@@ -1,4 +1,5 @@
-import { autoStopTimeoutRange, defaultAutoStopTimeout, defaultSdkAppId, freshSeed, generate } from "../../generate/generate.js";
+import { freshSeed, generate } from "../../generate/generate.js";
+import { autoStopTimeoutRange, defaultAutoStopTimeout, defaultSdkAppId } from "../../tiw/defaults.js";
 import { defaultExpireWindowSeconds, unixSeconds } from "../../tiw/time-rules.js";
 import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, sdkAppIdValue, write } from "../shared/command.js";
 import { defaultScenario, scenarioValue } from "../shared/scenario-value.js";

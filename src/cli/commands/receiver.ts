@@ -1,4 +1,4 @@
-import { defaultSdkAppId } from "../../generate/generate.js";
+import { defaultSdkAppId } from "../../tiw/defaults.js";
 import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, sdkAppIdOption, sdkAppIdValue, write } from "../shared/command.js";
 import { loopback } from "../shared/loopback.js";
 import { defaultReceiverPort, serveReceiver } from "../shared/serve-receiver.js";

@@ -1,7 +1,7 @@
 import { defaultRateLimit } from "../../stand-in/http/rate-limiter.js";
 import { defaultTiwApiPort, serveTiwApi } from "../../server/serve-tiw-api.js";
 import type { KitChange } from "../../stand-in/types.js";
-import { defaultSdkAppId } from "../../generate/generate.js";
+import { defaultSdkAppId } from "../../tiw/defaults.js";
 import { defaultExpireWindowSeconds } from "../../tiw/time-rules.js";
 import { aheadNote, defaultTimeScale, virtualTimeNote } from "../shared/virtual-time.js";
 import { callbackKeyOption, defineCommand, intValue, numberValue, jsonOption, sdkAppIdOption, sdkAppIdValue, UsageError, write, type Output } from "../shared/command.js";

@@ -1,4 +1,5 @@
-import { defaultSdkAppId, freshSeed } from "../../generate/generate.js";
+import { freshSeed } from "../../generate/generate.js";
+import { defaultSdkAppId } from "../../tiw/defaults.js";
 import { defaultTiwApiPort } from "../../server/serve-tiw-api.js";
 import { callbackKeyOption, defineCommand, intValue, numberValue, sdkAppIdOption, sdkAppIdValue } from "../shared/command.js";
 import { chaosFlag } from "../shared/chaos-flag.js";
