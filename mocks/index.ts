@@ -4,4 +4,4 @@ export { createTiwApi } from "../src/stand-in/http/tiw-api.js";
 
 export type { TiwHandlers, TiwHandlersOptions } from "./create-tiw-handlers.js";
 export type { TiwApi, TiwApiOptions } from "../src/stand-in/http/tiw-api.js";
-export type { TaskTrigger } from "../src/stand-in/stand-in.js";
+export type { TaskTrigger } from "../src/stand-in/stand-in-types.js";

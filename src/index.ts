@@ -32,7 +32,7 @@ export { verifyTc3 } from "./stand-in/http/tc3.js";
 export { createDeliverySender } from "./stand-in/delivery-sender.js";
 export { actions as tiwApiActions, apiVersion as tiwApiVersion } from "./stand-in/types.js";
 export type { TiwApi, TiwApiOptions } from "./stand-in/http/tiw-api.js";
-export type { StandIn, StandInOptions, TaskTrigger } from "./stand-in/stand-in.js";
+export type { StandIn, StandInOptions, TaskTrigger } from "./stand-in/stand-in-types.js";
 export type { TiwApiServer, TiwApiServerOptions } from "./server/serve-tiw-api.js";
 export type { Clock, ClockOptions } from "./stand-in/clock.js";
 export type { Tc3Credentials, SignedRequest } from "./stand-in/http/tc3.js";

@@ -115,8 +115,8 @@ describe("tiw-push-kit serve", () => {
   it.each([
     [["--secret-id", "AKID"], "--secret-id and --secret-key go together"],
     [["--time-scale", "fast"], "--time-scale must be a number >= 0"],
-    [["--callback", "ftp://backend"], "--callback must be an http:// or https:// URL"],
-    [["--callback-key", "k".repeat(65)], "--callback-key has at most 64 characters"],
+    [["--callback", "ftp://backend"], "The callback address `ftp://backend` is not an http:// or https:// URL"],
+    [["--callback-key", "k".repeat(65)], "callbackKey must NOT have more than 64 characters"],
     [["--port", "70000"], "--port must be a whole number in [0, 65535]"],
     [["--rate-limit=-1"], "--rate-limit must be a whole number"],
   ])("exits 2 with one line for %j", async (args, message) => {

@@ -1,5 +1,5 @@
 import { mask } from "../mask.js";
-import type { StandIn } from "../stand-in.js";
+import type { StandIn } from "../stand-in-types.js";
 import type { Action, RequestOf, ResponseOf } from "../types.js";
 
 /** What an action runs on, and whether its caller may read secrets (authenticated with TC3, or the user opted in). */

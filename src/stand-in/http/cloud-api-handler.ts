@@ -1,6 +1,6 @@
 import { BodyTooLargeError, readBody } from "../../receiver/read-body.js";
 import type { FetchHandler } from "../../tiw/fetch-handler.js";
-import type { StandIn } from "../stand-in.js";
+import type { StandIn } from "../stand-in-types.js";
 import { TiwApiError } from "../tiw-api-error.js";
 import { apiVersion, isAction, type Action } from "../types.js";
 import { actionHandlers } from "./actions.js";

@@ -1,7 +1,7 @@
 import { BodyTooLargeError, readBody } from "../../receiver/read-body.js";
 import { changeStream } from "./change-stream.js";
 import { KitControlError } from "../kit-control-error.js";
-import type { StandIn, TaskTrigger } from "../stand-in.js";
+import type { StandIn, TaskTrigger } from "../stand-in-types.js";
 import type { KitAdvanceRequest, KitProblem } from "../types.js";
 import { kitRequest } from "./kit-request.js";
 

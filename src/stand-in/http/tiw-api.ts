@@ -1,11 +1,12 @@
 import type { FetchHandler } from "../../tiw/fetch-handler.js";
-import { createStandIn, type StandIn, type StandInOptions } from "../stand-in.js";
+import type { StandIn, StandInOptions } from "../stand-in-types.js";
 import { TiwApiError } from "../tiw-api-error.js";
 import { createCloudApiHandler } from "./cloud-api-handler.js";
 import { createControlSurface, kitPrefix } from "./control-handler.js";
 import { kitRequest } from "./kit-request.js";
+import { requestValidator } from "../../spec/validators.js";
+import { checkCallbackScheme, createStandIn } from "../stand-in.js";
 import { mask } from "../mask.js";
-import { checkParameters } from "./parameters.js";
 import { defaultRateLimit } from "./rate-limiter.js";
 import type { Tc3Credentials } from "./tc3.js";
 
@@ -71,14 +72,26 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
   };
 }
 
-/** The callback key and URL given at start obey the same schema as SetWhiteboardPushCallback(Key). */
+/** The callback key and URL given at start obey the same schemas as SetWhiteboardPushCallback(Key); the message never shows the key. */
 function checkStartSettings(options: TiwApiOptions): void {
   const SdkAppId = options.sdkAppId ?? 1;
-  try {
-    if (options.callbackKey !== undefined) checkParameters("SetWhiteboardPushCallbackKey", { SdkAppId, CallbackKey: options.callbackKey });
-    if (options.callback !== undefined) checkParameters("SetWhiteboardPushCallback", { SdkAppId, Callback: options.callback });
-  } catch (error) {
-    if (error instanceof TiwApiError) throw new RangeError(`tiw-push-kit: ${error.detail}`, { cause: error });
-    throw error;
+  const checks = [
+    ["callbackKey", "SetWhiteboardPushCallbackKeyRequest", { SdkAppId, CallbackKey: options.callbackKey }],
+    ["callback", "SetWhiteboardPushCallbackRequest", { SdkAppId, Callback: options.callback }],
+  ] as const;
+  for (const [name, schema, body] of checks) {
+    const value = Object.values(body)[1];
+    if (value === undefined) continue;
+    const validate = requestValidator(schema);
+    if (!validate(body)) throw new RangeError(`tiw-push-kit: ${name} ${validate.errors?.[0]?.message ?? "is not valid"}`);
+  }
+  if (options.callback) {
+    // The URL scheme is checked where TIW checks it, with its error code; said here as a start-up error.
+    try {
+      checkCallbackScheme(options.callback);
+    } catch (error) {
+      if (error instanceof TiwApiError) throw new RangeError(`tiw-push-kit: ${error.detail}`, { cause: error });
+      throw error;
+    }
   }
 }
