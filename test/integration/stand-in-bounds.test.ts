@@ -50,3 +50,20 @@ describe("the stand-in bounds what one client or one task can make it hold", () 
     expect(received).toBeLessThan(1024 * 1024);
   });
 });
+
+describe("the stand-in never puts an internal message in an answer", () => {
+  it("answers a request whose body breaks while read with InternalError and no detail", async () => {
+    const api = standIn();
+    const broken = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new Error("socket detail: 10.0.0.7 ECONNRESET"));
+      },
+    });
+    const response = await api.fetch(
+      new Request("http://127.0.0.1/", { method: "POST", headers: { "x-tc-action": "DescribeWhiteboardPush", "x-tc-version": "2019-09-19" }, body: broken, duplex: "half" } as RequestInit),
+    );
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({ Response: { Error: { Code: "InternalError" } } });
+    expect(text).not.toContain("socket detail");
+  });
+});

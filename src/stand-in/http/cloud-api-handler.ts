@@ -75,7 +75,8 @@ export function createCloudApiHandler(standIn: StandIn, options: CloudApiOptions
       return envelope(await callAction(request));
     } catch (error) {
       if (error instanceof TiwApiError) return errorEnvelope({ Code: error.code, Message: error.detail });
-      return errorEnvelope({ Code: "InternalError", Message: `An internal error occurred: ${(error as Error).message}` });
+      // Tencent's shape, without the internal message: a response body never carries one.
+      return errorEnvelope({ Code: "InternalError", Message: "An internal error occurred." });
     }
   };
 }
