@@ -17,8 +17,17 @@ export function formatResult(result: CheckResult, nameWidth = 28): string {
   return `${label[result.status]}  ${result.name.padEnd(nameWidth)}${detail}${time}\n${formatEvidence(result)}`;
 }
 
+/** The hints, then one line that never claims more than was checked. */
 export function formatSummary(report: ContractReport): string {
   const parts = [`${report.passed} passed`, `${report.failed} failed`, `${report.warned} warned`, `${report.skipped} skipped`];
-  const verdict = report.interrupted ? "interrupted" : report.ok ? "the receiver meets the contract" : "the receiver breaks the contract";
-  return `${report.results.length} checks: ${parts.join(", ")} — ${verdict} (level ${report.level}, budget ${report.budgetMs} ms, seed ${report.seed})\n`;
+  const hints = report.hints.map((hint) => `hint: ${hint}\n`).join("");
+  return `${hints}${report.results.length} checks: ${parts.join(", ")} — ${verdictOf(report)} (level ${report.level}, budget ${report.budgetMs} ms, seed ${report.seed})\n`;
+}
+
+function verdictOf(report: ContractReport): string {
+  if (report.interrupted) return "interrupted";
+  if (!report.ok) return "the receiver breaks the contract";
+  if (report.complete) return "the receiver meets the contract";
+  const reasons = [...new Set(report.results.filter((result) => result.status === "skip").map((result) => result.message ?? "skipped"))];
+  return `no check failed, but ${report.skipped} did not run, so the contract is not verified in full (${reasons.join("; ")}; --require-all counts them as failures)`;
 }

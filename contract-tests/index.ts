@@ -7,7 +7,7 @@ export { runContract, runCheck, openSession, planChecks, defaultBudgetMs, Unreac
 export { checks } from "./checks.js";
 export { levels, CheckFailure, CheckSkipped } from "./check.js";
 export { budgetsBeforeGivingUp } from "./session.js";
-export { toJUnit } from "./junit.js";
+export { toJUnit, unreachableJUnit } from "./junit.js";
 export { formatResult, formatSummary } from "./format-result.js";
 export { httpTransport, handlerTransport } from "./transport.js";
 

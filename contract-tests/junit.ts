@@ -55,3 +55,22 @@ export function toJUnit(report: ContractReport): string {
     "",
   ].join("\n");
 }
+
+/** The JUnit of a run that could not start: one failing test case saying why, so a CI reporter never finds nothing. */
+export function unreachableJUnit(target: string, message: string): string {
+  return toJUnit({
+    target,
+    level: "basic",
+    seed: "",
+    budgetMs: 0,
+    ok: false,
+    complete: false,
+    hints: [],
+    passed: 0,
+    failed: 1,
+    warned: 0,
+    skipped: 0,
+    interrupted: false,
+    results: [{ name: "reaches-receiver", description: "The receiver answers at all", level: "basic", optional: false, status: "fail", message, durationMs: 0 }],
+  });
+}

@@ -6,6 +6,7 @@ import { unixSeconds } from "../src/tiw/time-rules.js";
 import { CheckFailure, CheckSkipped, levels, type Check, type CheckResult, type Level, type Prerequisite } from "./check.js";
 import { checks } from "./checks.js";
 import { describeReceived } from "./evidence.js";
+import { hintsOf } from "./hints.js";
 import { createSession, type Inspect, type Session } from "./session.js";
 import { handlerTransport, httpTransport, type Transport } from "./transport.js";
 
@@ -41,6 +42,12 @@ export interface ContractOptions {
   /** Unix seconds to sign against (default the system clock). */
   now?: () => number;
   /**
+   * A check that could not run (a missing prerequisite, or nothing left to judge) counts as failed
+   * instead of skipped, so `ok` means every check ran and passed. The level does not imply it:
+   * levels choose the checks, this says whether all of them must have run.
+   */
+  requireAll?: boolean;
+  /**
    * How long before it is sent each task's last callback happened, in seconds (default 0). Tasks
    * are the shortest the protocol allows, so a valid callback arrives this long after its
    * `Timestamp`, plus the task's length for a Started sent with its Stopped: at most 305 s for an
@@ -60,8 +67,12 @@ export interface ContractReport {
   level: Level;
   seed: number | string;
   budgetMs: number;
-  /** True when no check failed (warnings and skipped optional checks do not count). */
+  /** True when no check failed (warnings and skipped optional checks do not count; with `requireAll` a skipped one fails). */
   ok: boolean;
+  /** True when every check ran: with skipped checks, the receiver is not shown to meet the whole contract. */
+  complete: boolean;
+  /** What most likely went wrong when failures share one cause (for example a different callback key). */
+  hints: string[];
   passed: number;
   failed: number;
   warned: number;
@@ -174,9 +185,9 @@ export async function runContract(options: ContractOptions, hooks: RunHooks = {}
   for (const { check, skipReason } of plan) {
     const reason = hooks.signal?.aborted ? "interrupted" : skipReason;
     if (!reason) hooks.onStart?.(check, results.length + 1, plan.length);
-    const result: CheckResult = reason
-      ? { ...resultBase(check), status: "skip", message: reason, durationMs: 0 }
-      : await runCheck(check, session);
+    const outcome: CheckResult = reason ? { ...resultBase(check), status: "skip", message: reason, durationMs: 0 } : await runCheck(check, session);
+    const result: CheckResult =
+      options.requireAll && outcome.status === "skip" && reason !== "interrupted" ? { ...outcome, status: "fail", message: `not run: ${outcome.message ?? "skipped"} (required by requireAll)` } : outcome;
     results.push(result);
     await hooks.onResult?.(result, results.length, plan.length);
   }
@@ -191,6 +202,8 @@ export async function runContract(options: ContractOptions, hooks: RunHooks = {}
     failed: count("fail"),
     warned: count("warn"),
     skipped: count("skip"),
+    complete: count("skip") === 0,
+    hints: hintsOf(results),
     interrupted: hooks.signal?.aborted === true,
     results,
   };

@@ -1,4 +1,5 @@
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import {
   budgetsBeforeGivingUp,
   checks,
@@ -9,6 +10,7 @@ import {
   planChecks,
   runContract,
   toJUnit,
+  unreachableJUnit,
   UnreachableTargetError,
   type ContractOptions,
   type Level,
@@ -58,7 +60,8 @@ export const verifyCommand = defineCommand({
     "timeout-ms": { type: "string", valueName: "MS", description: "Time budget of each answer; requests are abandoned after three times this", defaultText: String(defaultBudgetMs) },
     seed: { type: "string", valueName: "S", description: "Seed of task ids and data, to reproduce a run", defaultText: "a fresh one, printed" },
     "event-age": { type: "string", valueName: "SECONDS", description: "How long before it is sent each task's last callback happened", defaultText: "0" },
-    junit: { type: "string", valueName: "FILE", description: "Also write the results as JUnit XML to FILE" },
+    junit: { type: "string", valueName: "FILE", description: "Also write the results as JUnit XML to FILE (folders created; written even when the receiver cannot be reached)" },
+    "require-all": { type: "boolean", description: "A check that could not run (e.g. the state checks without --inspect-url) fails the run instead of being skipped" },
     list: { type: "boolean", description: "List the checks with one line each, and exit" },
     json: jsonOption,
   },
@@ -99,6 +102,7 @@ export const verifyCommand = defineCommand({
       timeoutMs,
       fetch: io.fetch,
       hardened: values.hardened === true,
+      requireAll: values["require-all"] === true,
       ...(only ? { only } : {}),
       ...(inspectUrl === undefined ? {} : { inspect: inspectUrl }),
       ...(announceUrl === undefined ? {} : { announce: announcer(announceUrl, io, budgetsBeforeGivingUp * timeoutMs) }),
@@ -122,17 +126,22 @@ export const verifyCommand = defineCommand({
       });
     } catch (error) {
       if (!(error instanceof UnreachableTargetError)) throw error;
+      // A CI reporter must find a report that says why, not nothing.
+      if (values.junit !== undefined) await writeJUnit(values.junit, unreachableJUnit(target, error.message));
       await write(io.stderr, `${error.message}\nIs your receiver running? Start it first, then run verify.\n`);
       return 2;
     }
-    if (values.junit !== undefined) {
-      try {
-        await writeFile(values.junit, toJUnit(report));
-      } catch (error) {
-        throw new UsageError(`cannot write --junit ${values.junit}: ${(error as Error).message}`);
-      }
-    }
+    if (values.junit !== undefined) await writeJUnit(values.junit, toJUnit(report));
     await write(io.stdout, values.json ? JSON.stringify(report) + "\n" : formatSummary(report));
     return report.ok ? 0 : 1;
   },
 });
+
+async function writeJUnit(path: string, xml: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, xml);
+  } catch (error) {
+    throw new UsageError(`cannot write --junit ${path}: ${(error as Error).message}`);
+  }
+}
