@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -117,5 +118,24 @@ describe("validate", () => {
   it("exits 2 for a missing file and 1 for empty input", async () => {
     expect(await cli(["validate", join(dir, "nope.jsonl")])).toMatchObject({ code: 2, stderr: expect.stringContaining("no such file") });
     expect(await cli(["validate", "-"], { stdin: "" })).toMatchObject({ code: 1, stderr: expect.stringContaining("no callback bodies") });
+  });
+});
+
+describe("sign --body", () => {
+  it("adds ExpireTime and Sign to each body, signed for now, from a file or JSON Lines on stdin", async () => {
+    const md5 = (text: string) => createHash("md5").update(text).digest("hex");
+    const body = { EventType: "WhiteboardPushStarted", EventData: { TaskId: "bj0mt2l23osdj300hl30", RoomId: 1253, PushUserId: "u", PushStartTime: 1700000000 }, SdkAppId: 1400000001, Timestamp: 1700000000 };
+    const before = Math.floor(Date.now() / 1000);
+    const result = await cli(["sign", "--key", "k", "--body", "-"], { stdin: `${JSON.stringify(body)}\n${JSON.stringify({ ...body, Timestamp: 1700000001 })}\n` });
+    expect(result.code).toBe(0);
+    const signed = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as { ExpireTime: number; Sign: string; Timestamp: number });
+    expect(signed).toHaveLength(2);
+    for (const event of signed) {
+      expect(event.ExpireTime).toBeGreaterThanOrEqual(before + 300);
+      expect(event.Sign).toBe(md5(`k${event.ExpireTime}`));
+    }
+    expect(signed[1]?.Timestamp).toBe(1700000001);
+    expect((await cli(["sign", "--key", "k"])).code).toBe(2);
+    expect((await cli(["sign", "--key", "k", "--body", "-"], { stdin: "[1" })).code).toBe(2);
   });
 });
