@@ -69,6 +69,8 @@ export {
   summaryPassed,
   backoffDelay,
   defaultRetryPolicy,
+  deliveryProfiles,
+  defaultProfileName,
   eventStatuses,
 } from "./delivery/index.js";
 export type {

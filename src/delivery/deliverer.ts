@@ -33,7 +33,7 @@ export interface DelivererOptions extends Partial<RetryPolicy> {
   callbackKey?: string;
   /** Default 300 s. */
   expireWindowSeconds?: number;
-  /** Per attempt, until the response body is read (default 5000 ms). */
+  /** Per attempt, until the response body is read (default 10 000 ms, the tencent profile's). */
   timeoutMs?: number;
   /** When given, every event and every attempt is recorded. */
   journal?: Journal;
@@ -95,7 +95,7 @@ export interface Deliverer {
   close(): Promise<void>;
 }
 
-export const defaultTimeoutMs = 5000;
+export const defaultTimeoutMs = defaultRetryPolicy.timeoutMs;
 const snippetLength = 200;
 /** Enough bytes for `snippetLength` characters of any text: a UTF-16 unit takes at most 3 UTF-8 bytes. */
 const snippetBytes = snippetLength * 3;
@@ -103,8 +103,8 @@ const jsonHeaders = { "Content-Type": "application/json" };
 
 /**
  * Delivers callbacks the way TIW does: HTTP POST of the JSON body, success is HTTP 200, signed at
- * sending time. Retries (timeouts, connection errors, non-200) back off exponentially with jitter;
- * forgeries are sent once, since a receiver is expected to refuse them. One deliverer serves any
+ * sending time. Retries (timeouts, connection errors, non-200) follow the retry policy (by default
+ * the `tencent` profile: 5 retries 5 s apart, 10 s per attempt); forgeries are sent once, since a receiver is expected to refuse them. One deliverer serves any
  * number of targets and keys: each delivery may name its own.
  *
  * @example
@@ -121,9 +121,11 @@ export function createDeliverer(options: DelivererOptions = {}): Deliverer {
     initialBackoffMs: options.initialBackoffMs ?? defaultRetryPolicy.initialBackoffMs,
     maxBackoffMs: options.maxBackoffMs ?? defaultRetryPolicy.maxBackoffMs,
     backoffMultiplier: options.backoffMultiplier ?? defaultRetryPolicy.backoffMultiplier,
+    jitter: options.jitter ?? defaultRetryPolicy.jitter,
+    timeoutMs: options.timeoutMs ?? defaultRetryPolicy.timeoutMs,
   };
   const expireWindowSeconds = options.expireWindowSeconds ?? defaultExpireWindowSeconds;
-  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const { timeoutMs } = policy;
   // Chosen once: URLs go through the kit's own lean HTTP/1.1 client unless a fetch is injected.
   const transport: Transport = handler ? createHandlerTransport(handler) : options.fetch ? createFetchTransport(options.fetch) : createHttpPoster();
   const now = options.now ?? Date.now;

@@ -3,7 +3,7 @@ export { openJournal, eventStatuses } from "../store/index.js";
 export { dispatch, defaultConcurrency } from "./dispatch.js";
 export { planDeliveries, parseChaos, chaosKinds, defaultMaxDelayMs } from "./chaos.js";
 export { faults, forgedFaults, isForged } from "./faults.js";
-export { backoffDelay, defaultRetryPolicy } from "./retry-policy.js";
+export { backoffDelay, defaultRetryPolicy, deliveryProfiles, defaultProfileName, type DeliveryProfile, type DeliveryProfileName } from "./retry-policy.js";
 export { createSummary, summaryPassed } from "./summary.js";
 export { recordPlan, plannedFromJournal } from "./record-plan.js";
 export { createHttpPoster } from "./transport/http-poster.js";

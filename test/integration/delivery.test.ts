@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { createReceiver } from "../../src/receiver/reference-receiver.js";
 import { serve } from "../../src/server/node.js";
-import { backoffDelay, createDeliverer, defaultRetryPolicy, openJournal, type AttemptRecord, type SentAttempt } from "../../src/delivery/index.js";
+import { backoffDelay, createDeliverer, defaultRetryPolicy, deliveryProfiles, openJournal, type AttemptRecord, type SentAttempt } from "../../src/delivery/index.js";
 import { generate } from "../../src/generate/generate.js";
 import type { WhiteboardPushEvent } from "../../src/tiw/events.js";
 import { recordingServer, refusedUrl } from "../helpers/servers.js";
@@ -38,6 +38,7 @@ describe("createDeliverer", () => {
     const deliverer = createDeliverer({
       target: `${server.url}/callback`,
       callbackKey: key,
+      ...deliveryProfiles.backoff,
       initialBackoffMs: 10_000,
       journal,
       now,
@@ -210,8 +211,14 @@ describe("createDeliverer", () => {
 });
 
 describe("backoffDelay", () => {
+  it("retries 5 times 5 s apart, without jitter, with a 10 s timeout by default: the tencent profile", () => {
+    expect(defaultRetryPolicy).toMatchObject({ retries: 5, timeoutMs: 10_000, jitter: false });
+    expect([1, 2, 3, 4, 5].map((retry) => backoffDelay(retry, defaultRetryPolicy, Math.random))).toEqual([5000, 5000, 5000, 5000, 5000]);
+    expect(deliveryProfiles.tencent.source).toContain("documented for transcoding/recording callbacks, assumed for push");
+  });
+
   it("grows exponentially from the initial backoff, is capped, and jitters within the upper half of each step", () => {
-    const policy = { ...defaultRetryPolicy, initialBackoffMs: 100, maxBackoffMs: 1000 };
+    const policy = { ...deliveryProfiles.backoff, initialBackoffMs: 100, maxBackoffMs: 1000 };
     expect([1, 2, 3, 4, 5, 6].map((retry) => backoffDelay(retry, policy, () => 0))).toEqual([50, 100, 200, 400, 500, 500]);
     expect([1, 2, 3, 4, 5, 6].map((retry) => backoffDelay(retry, policy, () => 0.999999))).toEqual([100, 200, 400, 800, 1000, 1000].map((max) => expect.closeTo(max, 2)));
   });
