@@ -37,6 +37,8 @@ export interface ContractOptions {
   timeoutMs?: number;
   /** Used for HTTP targets and inspect URLs (default the global `fetch`). */
   fetch?: typeof fetch;
+  /** Extra headers on every request to an HTTP target (a gateway's token, say). */
+  headers?: Readonly<Record<string, string>>;
   /** Decides task ids and data, to reproduce a run (default random). */
   seed?: number | string;
   /** Unix seconds to sign against (default the system clock). */
@@ -130,7 +132,7 @@ export async function openSession(options: ContractOptions): Promise<Session> {
   if (!Number.isSafeInteger(eventAgeSeconds) || eventAgeSeconds < 0) invalid(`eventAgeSeconds must be a whole number of seconds >= 0, got ${eventAgeSeconds}`);
   if (typeof options.inspect === "string" && !options.inspect.includes("{TaskId}")) invalid(`the inspect URL must contain {TaskId}, got '${options.inspect}'`);
 
-  const transport: Transport = options.handler ? handlerTransport(options.handler) : httpTransport(options.target ?? "", options.fetch);
+  const transport: Transport = options.handler ? handlerTransport(options.handler) : httpTransport(options.target ?? "", options.fetch, options.headers);
   const session = createSession({
     transport,
     callbackKey: options.callbackKey,

@@ -28,9 +28,9 @@ export interface Transport {
 /** Answers are evidence, not data: a receiver that streams megabytes back must not fill the suite's memory. */
 const maxAnswerBytes = 64 * 1024;
 
-/** Real HTTP through `fetch` (injected for tests). */
-export function httpTransport(url: string, fetchImpl: typeof fetch = globalThis.fetch): Transport {
-  return exchangesOver(createFetchTransport(fetchImpl), url);
+/** Real HTTP through `fetch` (injected for tests), with `headers` on every request (a gateway's token, say). */
+export function httpTransport(url: string, fetchImpl: typeof fetch = globalThis.fetch, headers: Readonly<Record<string, string>> = {}): Transport {
+  return exchangesOver(createFetchTransport(fetchImpl), url, headers);
 }
 
 /** Straight into a `(Request) => Promise<Response>` handler: no network. A throwing handler gets a 500, as `serve` gives. */
@@ -46,15 +46,15 @@ export function handlerTransport(handler: FetchHandler, url: string = inProcessU
 }
 
 /** The suite's view of a transport: every request becomes an `Exchange`, the evidence checks judge. */
-function exchangesOver(transport: WireTransport, url: string): Transport {
+function exchangesOver(transport: WireTransport, url: string, headers: Readonly<Record<string, string>> = {}): Transport {
   return {
     url,
     async send(method, target, body, timeoutMs) {
       const base = { method, url: target, ...(body === undefined ? {} : { body }) };
       const started = performance.now();
       try {
-        const request = { method, url: new URL(target), timeoutMs, maxAnswerBytes };
-        const answer = await transport.send(body === undefined ? request : { ...request, body, headers: { "Content-Type": "application/json" } });
+        const request = { method, url: new URL(target), timeoutMs, maxAnswerBytes, headers };
+        const answer = await transport.send(body === undefined ? request : { ...request, body, headers: { ...headers, "Content-Type": "application/json" } });
         const text = answer.cut ? `${answer.body}… (cut at ${maxAnswerBytes} bytes)` : answer.body;
         return { ...base, ms: performance.now() - started, answer: { status: answer.status, body: text } };
       } catch (error) {

@@ -33,6 +33,8 @@ export interface DelivererOptions extends Partial<RetryPolicy> {
   callbackKey?: string;
   /** Default 300 s. */
   expireWindowSeconds?: number;
+  /** Extra request headers on every delivery (a gateway's token, say); `Content-Type` stays `application/json`. */
+  headers?: Readonly<Record<string, string>>;
   /** Per attempt, until the response body is read (default 10 000 ms, the tencent profile's). */
   timeoutMs?: number;
   /** When given, every event and every attempt is recorded. */
@@ -127,6 +129,7 @@ export function createDeliverer(options: DelivererOptions = {}): Deliverer {
   const expireWindowSeconds = options.expireWindowSeconds ?? defaultExpireWindowSeconds;
   const { timeoutMs } = policy;
   // Chosen once: URLs go through the kit's own lean HTTP/1.1 client unless a fetch is injected.
+  const headers = { ...options.headers, ...jsonHeaders };
   const transport: Transport = handler ? createHandlerTransport(handler) : options.fetch ? createFetchTransport(options.fetch) : createHttpPoster();
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => sleepFor(ms));
@@ -159,7 +162,7 @@ export function createDeliverer(options: DelivererOptions = {}): Deliverer {
   async function exchange(url: URL, body: string): Promise<Pick<AttemptRecord, "statusCode" | "latencyMs" | "error" | "responseSnippet">> {
     const started = performance.now();
     try {
-      const answer = await transport.send({ method: "POST", url, body, headers: jsonHeaders, timeoutMs, maxAnswerBytes: snippetBytes });
+      const answer = await transport.send({ method: "POST", url, body, headers, timeoutMs, maxAnswerBytes: snippetBytes });
       const responseSnippet = answer.body.slice(0, snippetLength);
       return { statusCode: answer.status, latencyMs: performance.now() - started, ...(responseSnippet ? { responseSnippet } : {}) };
     } catch (error) {

@@ -18,6 +18,7 @@ import {
 import { freshSeed } from "../../generate/generate.js";
 import { announcer } from "../shared/announcer.js";
 import { callbackKeyOption, defineCommand, httpUrlValue, intValue, jsonOption, requireValue, sdkAppIdOption, UsageError, write } from "../shared/command.js";
+import { headerOption, headerValues } from "../shared/header-flag.js";
 
 const defaultLevel: Level = "basic";
 const nameWidth = Math.max(...checks.map((check) => check.name.length)) + 2;
@@ -61,6 +62,7 @@ export const verifyCommand = defineCommand({
     seed: { type: "string", valueName: "S", description: "Seed of task ids and data, to reproduce a run", defaultText: "a fresh one, printed" },
     "event-age": { type: "string", valueName: "SECONDS", description: "How long before it is sent each task's last callback happened", defaultText: "0" },
     junit: { type: "string", valueName: "FILE", description: "Also write the results as JUnit XML to FILE (folders created; written even when the receiver cannot be reached)" },
+    header: headerOption,
     "require-all": { type: "boolean", description: "A check that could not run (e.g. the state checks without --inspect-url) fails the run instead of being skipped" },
     list: { type: "boolean", description: "List the checks with one line each, and exit" },
     json: jsonOption,
@@ -90,6 +92,7 @@ export const verifyCommand = defineCommand({
     if (inspectUrl !== undefined && !inspectUrl.includes("{TaskId}")) throw new UsageError(`--inspect-url must contain {TaskId}, got '${inspectUrl}'`);
     const timeoutMs = intValue("timeout-ms", values["timeout-ms"], { min: 1, max: 600_000 }) ?? defaultBudgetMs;
     const announceUrl = values["announce-url"] === undefined ? undefined : httpUrlValue("announce-url", values["announce-url"]);
+    const headers = headerValues(values.header);
     const eventAgeSeconds = intValue("event-age", values["event-age"], { min: 0, max: 86_400 });
     const seed = values.seed ?? freshSeed();
     if (values.seed === undefined) await write(io.stderr, `seed ${seed} (replay this run with --seed ${seed})\n`);
@@ -103,6 +106,7 @@ export const verifyCommand = defineCommand({
       fetch: io.fetch,
       hardened: values.hardened === true,
       requireAll: values["require-all"] === true,
+      ...(headers ? { headers } : {}),
       ...(only ? { only } : {}),
       ...(inspectUrl === undefined ? {} : { inspect: inspectUrl }),
       ...(announceUrl === undefined ? {} : { announce: announcer(announceUrl, io, budgetsBeforeGivingUp * timeoutMs) }),

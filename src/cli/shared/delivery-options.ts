@@ -3,6 +3,7 @@ import { defaultProfileName, deliveryProfileNames } from "../../delivery/retry-p
 import { defaultExpireWindowSeconds } from "../../tiw/time-rules.js";
 import { callbackKeyOption, jsonOption, type Values } from "./command.js";
 import { defaultJournalPath } from "./default-journal-paths.js";
+import { headerOption } from "./header-flag.js";
 
 /** Flags shared by every command that delivers: `emit`, `resend`. */
 export const deliveryOptions = {
@@ -16,6 +17,7 @@ export const deliveryOptions = {
   retries: { type: "string", valueName: "N", description: "Retries of a valid event after a timeout, connection error or non-200", defaultText: "the profile's" },
   backoff: { type: "string", valueName: "MS", description: "Wait before the first retry", defaultText: "the profile's" },
   "backoff-max": { type: "string", valueName: "MS", description: "Longest wait between retries", defaultText: "the profile's" },
+  header: headerOption,
   journal: { type: "string", valueName: "PATH", description: "SQLite journal of every event and attempt", defaultText: defaultJournalPath },
   verbose: { type: "boolean", short: "v", description: "Print one line per event" },
   json: { ...jsonOption, description: "Print the summary as one JSON object on stdout" },

@@ -3,6 +3,7 @@ import { defaultProfileName, deliveryProfileNames, deliveryProfiles, type Delive
 import { defaultExpireWindowSeconds } from "../../tiw/time-rules.js";
 import { intValue, UsageError } from "./command.js";
 import type { DeliveryValues } from "./delivery-options.js";
+import { headerValues } from "./header-flag.js";
 import { rateFlag } from "./rate-flag.js";
 
 export interface DeliverySettings {
@@ -17,6 +18,8 @@ export interface DeliverySettings {
   jitter: boolean;
   /** The profile the settings start from; explicit flags override its numbers. */
   profile: DeliveryProfileName;
+  /** `--header` flags, sent with every callback. */
+  headers?: Record<string, string>;
 }
 
 /** The delivery flags, checked, with their defaults. */
@@ -25,8 +28,10 @@ export function deliverySettings(values: DeliveryValues): DeliverySettings {
   const profile = profileValue(values.profile);
   const base = deliveryProfiles[profile];
   const initialBackoffMs = intValue("backoff", values.backoff, { min: 0 }) ?? base.initialBackoffMs;
+  const headers = headerValues(values.header);
   return {
     profile,
+    ...(headers ? { headers } : {}),
     backoffMultiplier: base.backoffMultiplier,
     jitter: base.jitter,
     expireWindowSeconds: intValue("expire-window", values["expire-window"], { min: 0 }) ?? defaultExpireWindowSeconds,
