@@ -12,11 +12,12 @@ import { resendCommand } from "./commands/resend.js";
 import { receiverCommand } from "./commands/receiver.js";
 import { startCommand } from "./commands/start.js";
 import { serveCommand } from "./commands/serve.js";
+import { triggerCommand } from "./commands/trigger.js";
 
 const program = "tiw-push-kit";
 
 /** Every command, in the order `--help` lists them. */
-export const commands: Command<Options>[] = [generateCommand, signCommand, validateCommand, verifyCommand, emitCommand, logCommand, resendCommand, receiverCommand, startCommand, serveCommand] as Command<Options>[];
+export const commands: Command<Options>[] = [generateCommand, signCommand, validateCommand, verifyCommand, emitCommand, triggerCommand, logCommand, resendCommand, receiverCommand, startCommand, serveCommand] as Command<Options>[];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length)) + 2;
