@@ -14,14 +14,15 @@ interface Finding {
 export const validateCommand = defineCommand({
   name: "validate",
   summary: "Check callback bodies against the spec, and their signatures when a key is given",
-  usage: "validate [FILE|-] [--key KEY] [--sdk-app-id ID] [--now UNIX] [--json]",
+  usage: "validate [FILE...|-] [--key KEY] [--sdk-app-id ID] [--now UNIX] [--json]",
   description: [
-    "Reads one JSON body, a JSON array of bodies, or JSON Lines (one body per line) from FILE or standard",
-    "input (`-`, the default). Reports every invalid body with its line and the JSON pointer of each",
-    "problem. With --key it also checks Sign and that ExpireTime is not before --now; with --sdk-app-id,",
+    "Reads each FILE (or standard input, `-`, the default): one JSON body, a JSON array of bodies, JSON Lines",
+    "(one body per line) or JSON objects written one after another (pretty-printed, as pasted from a log).",
+    "Reports every invalid body with its file and line and the JSON pointer of each problem. With --key it",
+    "also checks Sign and that ExpireTime is not before --now; with --sdk-app-id, with or without a key,",
     "that the SdkAppId is yours. Exits 1 when any body is invalid.",
   ].join("\n"),
-  maxPositionals: 1,
+  maxPositionals: 1000,
   options: {
     key: { ...callbackKeyOption, description: "Also verify Sign with this callback key" },
     "sdk-app-id": { ...sdkAppIdOption, description: "Also reject bodies of any other SdkAppId" },
@@ -33,8 +34,9 @@ export const validateCommand = defineCommand({
     "tiw-push-kit validate captured.jsonl --json",
   ],
   async run({ values, positionals, io }) {
-    const source = positionals[0] ?? "-";
-    const records = splitRecords(await readSource(source, io), source === "-" ? "stdin" : source);
+    const sources = positionals.length > 0 ? positionals : ["-"];
+    const records = [];
+    for (const source of sources) records.push(...splitRecords(await readSource(source, io), source === "-" ? "stdin" : source));
     const sdkAppId = intValue("sdk-app-id", values["sdk-app-id"], { min: 1 });
     const now = intValue("now", values.now, { min: 0 });
     const key = values.key;
@@ -46,7 +48,9 @@ export const validateCommand = defineCommand({
         return result.ok ? { location, valid: true } : { location, valid: false, reason: result.reason, message: result.message, issues: result.issues };
       }
       const result = validateEvent(JSON.parse(raw));
-      return result.ok ? { location, valid: true } : { location, valid: false, reason: "schema", issues: result.issues };
+      if (!result.ok) return { location, valid: false, reason: "schema", issues: result.issues };
+      if (sdkAppId !== undefined && result.event.SdkAppId !== sdkAppId) return { location, valid: false, reason: "wrong_app", message: `SdkAppId ${result.event.SdkAppId} is not ${sdkAppId}` };
+      return { location, valid: true };
     });
     const invalid = findings.filter((finding) => !finding.valid);
 
@@ -61,7 +65,7 @@ export const validateCommand = defineCommand({
       await write(io.stderr, `${findings.length} checked (${checked}): ${findings.length - invalid.length} valid, ${invalid.length} invalid\n`);
     }
     if (findings.length === 0) {
-      await write(io.stderr, `tiw-push-kit: no callback bodies found in ${source === "-" ? "standard input" : source}\n`);
+      await write(io.stderr, `tiw-push-kit: no callback bodies found in ${sources.map((source) => (source === "-" ? "standard input" : source)).join(", ")}\n`);
       return 1;
     }
     return invalid.length ? 1 : 0;

@@ -45,9 +45,47 @@ export function splitRecords(text: string, name: string): InputRecord[] {
     return [{ location: name, raw: whole }];
   } catch (error) {
     const first = nonEmpty[0]?.raw;
+    const concatenated = first === "{" || first === "[" || nonEmpty.some(({ raw }) => parseErrorOf(raw).parseError !== undefined) ? concatenatedValues(text) : undefined;
+    if (concatenated) return concatenated.map(({ raw, line }) => ({ location: `${name}:${line}`, raw, ...parseErrorOf(raw) }));
     if (nonEmpty.length === 1 || first === "{" || first === "[") return [{ location: name, raw: whole, parseError: (error as Error).message }];
   }
   return nonEmpty.map(({ raw, number }) => ({ location: `${name}:${number}`, raw, ...parseErrorOf(raw) }));
+}
+
+/**
+ * Top-level JSON objects and arrays written one after another (pretty-printed, or `}{` on one
+ * line), each with the line it starts on; undefined unless there are at least two and the text
+ * holds nothing else.
+ */
+function concatenatedValues(text: string): Array<{ raw: string; line: number }> | undefined {
+  const values: Array<{ raw: string; line: number }> = [];
+  let depth = 0;
+  let start = -1;
+  let line = 1;
+  let startLine = 1;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (char === "\n") line += 1;
+    if (inString) {
+      if (char === "\\") index += 1;
+      else if (char === '"') inString = false;
+      continue;
+    }
+    if (char === '"') inString = depth > 0;
+    if (char === '"' && depth === 0) return undefined;
+    if (char === "{" || char === "[") {
+      if (depth === 0) [start, startLine] = [index, line];
+      depth += 1;
+    } else if (char === "}" || char === "]") {
+      depth -= 1;
+      if (depth < 0) return undefined;
+      if (depth === 0) values.push({ raw: text.slice(start, index + 1), line: startLine });
+    } else if (depth === 0 && char !== undefined && !/\s/.test(char)) {
+      return undefined;
+    }
+  }
+  return depth === 0 && values.length >= 2 ? values : undefined;
 }
 
 function parseErrorOf(raw: string): { parseError?: string } {
