@@ -3,6 +3,10 @@ import type { Io } from "./command.js";
 
 /** `start`'s flags, checked, with their defaults applied. */
 export interface StartSettings {
+  /** The user's own receiver: `start` then drives it instead of starting the reference receiver. */
+  target?: string;
+  /** Whether `callbackKey` is the built-in demo key (printed) rather than the user's (never printed). */
+  demoKey: boolean;
   receiverPort: number;
   apiPort: number;
   /** Shared by the emitter, the stand-in and the receiver. */
