@@ -51,7 +51,9 @@ async function buildExecutable(): Promise<string> {
     const blob = join(work, "sea-prep.blob");
     // The CLI awaits at top level, so it stays an ES module; in it, `import.meta.url` is the executable.
     const executableUrl = join(root, "scripts", "executable", "executable-url.ts");
-    await bundle(join(root, "src", "cli", "main.ts"), cli, { format: "esm", inject: [executableUrl], define: { "import.meta.url": "executableUrl" } });
+    // Stack traces name the bundle, not the whole `data:` URL it is imported from.
+    const sourceUrl = "//# sourceURL=tiw-push-kit.mjs";
+    await bundle(join(root, "src", "cli", "main.ts"), cli, { format: "esm", inject: [executableUrl], define: { "import.meta.url": "executableUrl" }, footer: { js: sourceUrl } });
     await bundle(join(root, "scripts", "executable", "sea-main.ts"), main, { format: "cjs" });
     const config = { main, output: blob, assets: { "cli.mjs": cli }, disableExperimentalSEAWarning: true };
     writeFileSync(join(work, "sea-config.json"), JSON.stringify(config));
