@@ -96,11 +96,12 @@ describe("the standalone executable, with no Node on PATH", () => {
     checkExecutable();
     const args = ["verify", "--target", receiver.url, "--key", callbackKey, "--sdk-app-id", String(sdkAppId), "--level", "strict", "--inspect-url", receiver.inspectUrl, "--junit", "contract.xml"];
     const { code, stdout, stderr } = await run(args);
-    expect(stdout).toMatch(/^18 checks: 18 passed, 0 failed, 0 warned, 0 skipped/m);
+    const checks = /^(\d+) checks: \1 passed, 0 failed, 0 warned, 0 skipped/m.exec(stdout)?.[1];
+    expect(checks, stdout).toBeDefined();
     expect(stderr).not.toMatch(/Warning/);
     expect(code).toBe(0);
     const junit = readFileSync(join(dir, "contract.xml"), "utf8");
-    expect(junit).toMatch(/<testsuite [^>]*tests="18"[^>]*failures="0"/);
+    expect(junit).toMatch(new RegExp(`<testsuite [^>]*tests="${checks}"[^>]*failures="0"`));
   });
 
   it("verify --level strict fails the receiver that skips the signature check, with exit 1", async () => {
