@@ -2,8 +2,6 @@ import { sign } from "../../tiw/signing.js";
 import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, write } from "../shared/command.js";
 
 export const signCommand = defineCommand({
-  name: "sign",
-  summary: "Print the TIW callback signature md5(KEY + EXPIRE_TIME)",
   usage: "sign --key KEY --expire-time UNIX [--json]",
   options: {
     key: callbackKeyOption,
