@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The installed `tiw-push-kit` command. It checks the Node.js version before loading anything, so
 // that an older Node gets one line saying what to do instead of a module error and a stack trace:
-// no static import, and only syntax that Node 16 parses. The floor is package.json's `engines`
-// (node:sqlite, for the journal, is unflagged from 22.13).
-const floor = { major: 22, minor: 13 };
+// no static import, and only syntax that Node 16 parses. The floor is package.json's `engines`: the
+// journal needs node:sqlite unflagged (22.13) and its DatabaseSync.isTransaction (22.16).
+const floor = { major: 22, minor: 16 };
 const found = process.versions.node;
 const [major = 0, minor = 0] = found.split(".").map(Number);
 

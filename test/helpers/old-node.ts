@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
-const floor = [22, 13] as const;
+const floor = [22, 16] as const;
 
 function versionOf(node: string): string | undefined {
   try {
@@ -19,7 +19,7 @@ function belowFloor(version: string): boolean {
 
 /**
  * A Node.js older than the package's floor, to check what users of one see: the first `node` on
- * PATH or in the usual system folders whose version is below 22.13. Throws when there is none, since
+ * PATH or in the usual system folders whose version is below 22.16. Throws when there is none, since
  * the check it serves must not pass by not running.
  */
 export function oldNode(): { path: string; version: string } {
@@ -29,5 +29,5 @@ export function oldNode(): { path: string; version: string } {
     const version = existsSync(path) ? versionOf(path) : undefined;
     if (version && belowFloor(version)) return { path, version };
   }
-  throw new Error("tiw-push-kit: no Node.js older than 22.13 found on PATH or in /usr/local/bin, /usr/bin; install one (Node 20) to run this test");
+  throw new Error("tiw-push-kit: no Node.js older than 22.16 found on PATH or in /usr/local/bin, /usr/bin; install one (Node 20) to run this test");
 }
