@@ -1,5 +1,8 @@
-import { parseArgs } from "node:util";
 import { isHttpUrl } from "../../tiw/http-url.js";
+
+// Not `import ... from "node:util"`: that module's ES facade reads every export, lazy ones included
+// (TextDecoder, diff), which cost every command a few milliseconds at start.
+const { parseArgs } = process.getBuiltinModule("node:util");
 
 /** Where a command writes; the CLI entry passes process streams, tests pass collectors. */
 export interface Output {
