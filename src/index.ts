@@ -1,26 +1,17 @@
-export { sign, verify, withSignature } from "./tiw/signing.js";
-export { verifyCallback, createVerifier, defaultMaxBodyBytes, defaultMaxDepth } from "./receiver/verify-callback.js";
-export { validateEvent, isEventType, eventTypes } from "./spec/validation.js";
+// The verifier entry's exports (verifyCallback, sign, validateEvent, the event types, ...), then the rest of the kit.
+export * from "./verifier.js";
 export { generate, scenarios, freshSeed } from "./generate/generate.js";
 export { defaultSdkAppId, defaultAutoStopTimeout, autoStopTimeoutRange } from "./tiw/defaults.js";
 export { defaultExpireWindowSeconds, expireTimeAt } from "./tiw/time-rules.js";
 export { createRandom } from "./generate/random.js";
 
-export type {
-  WhiteboardPushEvent,
-  WhiteboardPushStartedEvent,
-  WhiteboardPushStoppedEvent,
-  WhiteboardPushStartedData,
-  WhiteboardPushStoppedData,
-  WhiteboardPushError,
-  FinishReason,
-  CallbackAck,
-  EventType,
-  EventMap,
-} from "./tiw/events.js";
-export type { VerifyOptions, VerifierOptions, VerifyResult, VerifyFailure, VerifyFailureReason } from "./receiver/verify-callback.js";
-export type { SchemaIssue, SchemaResult } from "./spec/validation.js";
+export { createReceiver } from "./receiver/reference-receiver.js";
+export { serve } from "./server/node.js";
+
 export type { GenerateOptions, Scenario } from "./generate/generate.js";
+export type { Receiver, ReceiverOptions, TaskState } from "./receiver/reference-receiver.js";
+export type { ServeOptions, RunningServer } from "./server/node.js";
+export type { FetchHandler } from "./tiw/fetch-handler.js";
 export type { Random } from "./generate/random.js";
 
 export { createTiwApi } from "./stand-in/http/tiw-api.js";

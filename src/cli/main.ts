@@ -1,23 +1,28 @@
-#!/usr/bin/env node
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { helpOf, parseCommandArgs, UsageError, write, type Command, type Io, type Options } from "./shared/command.js";
-import { generateCommand } from "./commands/generate.js";
-import { signCommand } from "./commands/sign.js";
-import { validateCommand } from "./commands/validate.js";
-import { verifyCommand } from "./commands/verify.js";
-import { emitCommand } from "./commands/emit.js";
-import { logCommand } from "./commands/log.js";
-import { resendCommand } from "./commands/resend.js";
-import { receiverCommand } from "./commands/receiver.js";
-import { startCommand } from "./commands/start.js";
-import { serveCommand } from "./commands/serve.js";
-import { triggerCommand } from "./commands/trigger.js";
+import { helpOf, parseCommandArgs, UsageError, write, type CommandEntry, type Io } from "./shared/command.js";
 
 const program = "tiw-push-kit";
 
-/** Every command, in the order `--help` lists them. */
-export const commands: Command<Options>[] = [generateCommand, signCommand, validateCommand, verifyCommand, emitCommand, triggerCommand, logCommand, resendCommand, receiverCommand, startCommand, serveCommand] as Command<Options>[];
+/**
+ * Every command, in the order `--help` lists them. A command's module, and all it imports (the
+ * journal, servers, the stand-in), is loaded only when that command runs or shows its help.
+ */
+export const commands: readonly CommandEntry[] = [
+  { name: "generate", summary: "Print realistic, signed Started/Stopped callback sequences as JSON Lines", load: async () => (await import("./commands/generate.js")).generateCommand },
+  { name: "sign", summary: "Print the TIW callback signature md5(KEY + EXPIRE_TIME), or sign whole callback bodies", load: async () => (await import("./commands/sign.js")).signCommand },
+  { name: "validate", summary: "Check callback bodies against the spec, and their signatures when a key is given", load: async () => (await import("./commands/validate.js")).validateCommand },
+  { name: "verify", summary: "Run the receiver contract suite against your running receiver", load: async () => (await import("./commands/verify.js")).verifyCommand },
+  { name: "emit", summary: "Deliver signed Started/Stopped sequences to your receiver, with retries and fault injection", load: async () => (await import("./commands/emit.js")).emitCommand },
+  { name: "trigger", summary: "Send one callback (or one task's pair) with the fields you set, the rest realistic", load: async () => (await import("./commands/trigger.js")).triggerCommand },
+  { name: "log", summary: "List the deliveries recorded in the journal", load: async () => (await import("./commands/log.js")).logCommand },
+  { name: "resend", summary: "Deliver journaled events again, by id or all failed ones", load: async () => (await import("./commands/resend.js")).resendCommand },
+  { name: "receiver", summary: "Run the reference receiver on 127.0.0.1 and print each callback it gets", load: async () => (await import("./commands/receiver.js")).receiverCommand },
+  {
+    name: "start",
+    summary: "Run the reference receiver, the TIW API stand-in with its dashboard, and live traffic into them, on 127.0.0.1 (npm start)",
+    load: async () => (await import("./commands/start.js")).startCommand,
+  },
+  { name: "serve", summary: "Run a local stand-in for TIW's whiteboard push API whose calls cause the callbacks", load: async () => (await import("./commands/serve.js")).serveCommand },
+];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length)) + 2;
@@ -30,9 +35,22 @@ function overview(): string {
     "Commands:",
     ...commands.map((command) => `  ${command.name.padEnd(width)}${command.summary}`),
     "",
-    `Run '${program} <command> --help' for the options of a command.`,
+    `Run '${program} <command> --help' or '${program} help <command>' for the options of a command,`,
+    `'${program} --version' for the version.`,
     "",
   ].join("\n");
+}
+
+/** The installed package's version, read only when asked for. */
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  const manifest = await readFile(new URL(import.meta.resolve(`${program}/package.json`)), "utf8");
+  return (JSON.parse(manifest) as { version: string }).version;
+}
+
+async function unknownCommand(name: string, io: Io): Promise<number> {
+  await write(io.stderr, `${program}: unknown command '${name}'. Commands: ${commands.map((c) => c.name).join(", ")}\n`);
+  return 2;
 }
 
 /**
@@ -40,20 +58,24 @@ function overview(): string {
  * 0 ok, 1 checks failed, 2 usage.
  */
 export async function run(argv: string[], io: Io): Promise<number> {
-  const [name, ...args] = argv;
+  const [first, ...rest] = argv;
+  if (first === "--version" || first === "-v") {
+    await write(io.stdout, `${await packageVersion()}\n`);
+    return 0;
+  }
+  // `help <command>` is `<command> --help`.
+  const [name, args] = first === "help" && rest[0] !== undefined ? [rest[0], ["--help"]] : [first, rest];
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     await write(name === undefined ? io.stderr : io.stdout, overview());
     return name === undefined ? 2 : 0;
   }
-  const command = commands.find((candidate) => candidate.name === name);
-  if (!command) {
-    await write(io.stderr, `${program}: unknown command '${name}'. Commands: ${commands.map((c) => c.name).join(", ")}\n`);
-    return 2;
-  }
+  const entry = commands.find((candidate) => candidate.name === name);
+  if (!entry) return unknownCommand(name, io);
   try {
+    const command = await entry.load();
     const { values, positionals, help } = parseCommandArgs(command, args, io.env);
     if (help) {
-      await write(io.stdout, helpOf(command, program));
+      await write(io.stdout, helpOf(command, entry.summary, program));
       return 0;
     }
     return await command.run({ values, positionals, io });
@@ -74,7 +96,13 @@ function processIo(): Io {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, fetch: globalThis.fetch, interrupted };
 }
 
-const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
+/** Runs the CLI on this process's arguments and streams, and sets its exit code. */
+export async function main(): Promise<void> {
   process.exitCode = await run(process.argv.slice(2), processIo());
 }
+
+// Also runnable from source (`tsx src/cli/main.ts ...`), as the benchmarks and kill tests do. The
+// installed command is bin.ts, which imports this module; getBuiltinModule spares every run the
+// cost of node:fs's ES module facade.
+const invokedDirectly = process.argv[1] !== undefined && process.getBuiltinModule("node:fs").realpathSync(process.argv[1]) === import.meta.filename;
+if (invokedDirectly) await main();

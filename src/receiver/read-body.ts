@@ -21,5 +21,12 @@ export async function readBody(request: Request, maxBytes: number): Promise<Uint
     if (size > maxBytes) throw new BodyTooLargeError(maxBytes);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  // Joined without Buffer, so that the receiver runs on any runtime with Request and Response.
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
 }

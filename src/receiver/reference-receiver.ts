@@ -1,7 +1,7 @@
 /**
  * A reference receiver for TIW whiteboard push callbacks, written to be copied into your backend.
- * It is a `(Request) => Promise<Response>` handler, so it runs on Node (see `src/adapters/node.ts`),
- * Deno, Bun, Cloudflare Workers or inside tests without a network.
+ * It is a `(Request) => Promise<Response>` handler, so it runs on Node (see `src/server/node.ts`),
+ * Deno, Bun or inside tests without a network: anywhere `node:crypto` gives MD5, which WebCrypto lacks.
  *
  * What it does, and why:
  * - verifies every callback with `verifyCallback` (schema, Sign in constant time, ExpireTime, SdkAppId);

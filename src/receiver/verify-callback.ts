@@ -1,6 +1,7 @@
 import { isEventType, validateEvent, type SchemaIssue } from "../spec/validation.js";
 import { verify } from "../tiw/signing.js";
 import type { WhiteboardPushEvent } from "../tiw/events.js";
+import { utf8ByteLength } from "./utf8-byte-length.js";
 
 export interface VerifyOptions {
   /** The callback key set with `SetWhiteboardPushCallbackKey`. */
@@ -99,7 +100,7 @@ export function createVerifier(options: VerifierOptions): (rawBody: string | Uin
 function verifyChecked(rawBody: string | Uint8Array, options: Omit<VerifyOptions, "now">, now: number): VerifyResult {
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   if (typeof rawBody !== "string" && !(rawBody instanceof Uint8Array)) return fail("malformed_json", "body is missing: expected JSON text or bytes");
-  const size = typeof rawBody === "string" ? Buffer.byteLength(rawBody) : rawBody.byteLength;
+  const size = typeof rawBody === "string" ? utf8ByteLength(rawBody) : rawBody.byteLength;
   if (size > maxBodyBytes) return fail("too_large", `body of ${size} bytes exceeds the limit of ${maxBodyBytes}`);
 
   let body: unknown;

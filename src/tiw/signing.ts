@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 
+const utf8 = new TextEncoder();
+
 /**
  * The TIW callback signature: `md5(callbackKey + String(expireTime))` as lowercase hex.
  * The body is not covered; only the key and the expiry time are.
@@ -16,8 +18,9 @@ export function sign(callbackKey: string, expireTime: number): string {
  * constant time. It does not look at the clock: expiry is the caller's check.
  */
 export function verify(callbackKey: string, expireTime: number, signature: string): boolean {
-  const expected = Buffer.from(sign(callbackKey, expireTime), "utf8");
-  const given = Buffer.from(signature, "utf8");
+  // TextEncoder rather than Buffer: the verifier entry runs where Node's globals may not exist.
+  const expected = utf8.encode(sign(callbackKey, expireTime));
+  const given = utf8.encode(signature);
   // timingSafeEqual throws on different lengths; a length is no secret.
   return expected.length === given.length && timingSafeEqual(expected, given);
 }

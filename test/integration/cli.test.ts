@@ -26,7 +26,7 @@ describe("tiw-push-kit", () => {
     const result = await cli([name, "--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Usage: tiw-push-kit ${name}`);
-    const command = commands.find((candidate) => candidate.name === name);
+    const command = await commands.find((candidate) => candidate.name === name)?.load();
     for (const option of Object.keys(command?.options ?? {})) expect(result.stdout).toContain(`--${option}`);
   });
 

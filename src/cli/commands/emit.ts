@@ -18,8 +18,6 @@ import { defaultScenario, scenarioValue } from "../shared/scenario-value.js";
 const defaultCount = 10;
 
 export const emitCommand = defineCommand({
-  name: "emit",
-  summary: "Deliver signed Started/Stopped sequences to your receiver, with retries and fault injection",
   usage: "emit --target URL [--scenario S] [--count N] [--seed S] [--key KEY] [--chaos KIND=P,...] [--from FILE|-] [--resume]",
   description: [
     "Per task, WhiteboardPushStopped is sent only after its WhiteboardPushStarted was answered (unless",

@@ -5,8 +5,6 @@ import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, sdkAppIdVal
 import { defaultScenario, scenarioValue } from "../shared/scenario-value.js";
 
 export const generateCommand = defineCommand({
-  name: "generate",
-  summary: "Print realistic, signed Started/Stopped callback sequences as JSON Lines",
   usage: "generate [--scenario user-call|auto|exception|mixed] [--count N] [--seed S] [--key KEY] [--sdk-app-id ID] [--now UNIX]",
   description: [
     "Each push task gives a WhiteboardPushStarted and then its WhiteboardPushStopped (same TaskId, RoomId,",

@@ -6,8 +6,6 @@ import { openExistingJournal } from "../shared/open-existing-journal.js";
 const defaultLimit = 100;
 
 export const logCommand = defineCommand({
-  name: "log",
-  summary: "List the deliveries recorded in the journal",
   usage: "log [--failed] [--task ID] [--status S] [--limit N] [--attempts] [--journal PATH] [--json]",
   description: [
     "One line per event, oldest first: journal order, creation time, status, last HTTP status (or",

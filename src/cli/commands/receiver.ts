@@ -4,8 +4,6 @@ import { loopback } from "../shared/loopback.js";
 import { defaultReceiverPort, serveReceiver } from "../shared/serve-receiver.js";
 
 export const receiverCommand = defineCommand({
-  name: "receiver",
-  summary: "Run the reference receiver on 127.0.0.1 and print each callback it gets",
   usage: "receiver [--port P] [--key KEY] [--sdk-app-id ID] [--host HOST] [--json]",
   description: [
     "Serves the reference receiver (src/receiver/reference-receiver.ts): POST a callback to any path; it answers 200 {\"error_code\":0} to",

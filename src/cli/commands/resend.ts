@@ -7,8 +7,6 @@ import { resendFromJournal } from "../shared/resend-from-journal.js";
 import { retryPolicyText } from "../shared/retry-policy-text.js";
 
 export const resendCommand = defineCommand({
-  name: "resend",
-  summary: "Deliver journaled events again, by id or all failed ones",
   usage: "resend (EVENT_ID... | --failed) [--target URL] [--key KEY] [--journal PATH] [--json]",
   description: [
     "Re-delivers events recorded by emit (ids from `tiw-push-kit log`), like `stripe events resend`: to",

@@ -13,8 +13,6 @@ import { printable } from "../shared/printable.js";
 const defaultPrepareSeconds = 1;
 
 export const serveCommand = defineCommand({
-  name: "serve",
-  summary: "Run a local stand-in for TIW's whiteboard push API whose calls cause the callbacks",
   usage: "serve [--port 4010] [--host 127.0.0.1] [--sdk-app-id ID] [--callback URL] [--callback-key K] [--time-scale X] [--secret-id ID --secret-key KEY]",
   description: [
     "Cloud API v3 on POST / (X-TC-Action: SetWhiteboardPushCallback, SetWhiteboardPushCallbackKey,",

@@ -4,8 +4,6 @@ import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, U
 import { readSource, splitRecords } from "../shared/input.js";
 
 export const signCommand = defineCommand({
-  name: "sign",
-  summary: "Print the TIW callback signature md5(KEY + EXPIRE_TIME), or sign whole callback bodies",
   usage: "sign --key KEY (--expire-time UNIX | --body FILE|-) [--expire-window SECONDS] [--json]",
   description: [
     "With --expire-time, prints the Sign for it. With --body, adds ExpireTime and Sign to each callback body",

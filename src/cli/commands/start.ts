@@ -15,8 +15,6 @@ const localCallbackKey = "tiw-push-kit-local-key";
 const defaultRate = 2;
 
 export const startCommand = defineCommand({
-  name: "start",
-  summary: "Run the reference receiver, the TIW API stand-in with its dashboard, and live traffic into them, on 127.0.0.1 (npm start)",
   usage: "start [--target URL] [--receiver-port P] [--api-port P] [--rate EVENTS_PER_SECOND] [--chaos KIND=P,...] [--key KEY] [--verbose]",
   description: [
     "Everything listens on 127.0.0.1 only and runs on built-in defaults; Ctrl-C stops it cleanly. The",

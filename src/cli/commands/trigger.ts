@@ -14,8 +14,6 @@ const kinds = ["started", "stopped", "sequence"] as const;
 const finishReasons: readonly FinishReason[] = ["USER_CALL", "AUTO", "EXCEPTION"];
 
 export const triggerCommand = defineCommand({
-  name: "trigger",
-  summary: "Send one callback (or one task's pair) with the fields you set, the rest realistic",
   usage: "trigger started|stopped|sequence --target URL [--key KEY] [--task-id T] [--room-id R] [--finish-reason R] [--error-code C] ... [--dry-run]",
   description: [
     "Builds one push task as `generate` does and sets the fields you give; the rest stays realistic and",

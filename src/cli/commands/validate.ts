@@ -12,8 +12,6 @@ interface Finding {
 }
 
 export const validateCommand = defineCommand({
-  name: "validate",
-  summary: "Check callback bodies against the spec, and their signatures when a key is given",
   usage: "validate [FILE...|-] [--key KEY] [--sdk-app-id ID] [--now UNIX] [--json]",
   description: [
     "Reads each FILE (or standard input, `-`, the default): one JSON body, a JSON array of bodies, JSON Lines",

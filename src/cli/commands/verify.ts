@@ -33,8 +33,6 @@ function listing(): string {
 }
 
 export const verifyCommand = defineCommand({
-  name: "verify",
-  summary: "Run the receiver contract suite against your running receiver",
   usage: "verify --target URL --key KEY --sdk-app-id ID [--level basic|strict] [--only CHECK,...] [--inspect-url URL] [--junit FILE] [--json]",
   description: [
     "Sends real and hostile callbacks to your receiver and checks each answer: valid callbacks of every ending",

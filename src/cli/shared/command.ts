@@ -1,5 +1,8 @@
-import { parseArgs } from "node:util";
 import { isHttpUrl } from "../../tiw/http-url.js";
+
+// Not `import ... from "node:util"`: that module's ES facade reads every export, lazy ones included
+// (TextDecoder, diff), which cost every command a few milliseconds at start.
+const { parseArgs } = process.getBuiltinModule("node:util");
 
 /** Where a command writes; the CLI entry passes process streams, tests pass collectors. */
 export interface Output {
@@ -48,9 +51,8 @@ export interface Context<O extends Options> {
   io: Io;
 }
 
+/** What a command does; its name and one-line summary are in the CLI's registry, so listing commands loads none. */
 export interface Command<O extends Options = Options> {
-  name: string;
-  summary: string;
   /** Synopsis after the program name, e.g. `sign --key K --expire-time T`. */
   usage: string;
   /** Paragraphs shown under the synopsis in `--help`. */
@@ -61,6 +63,14 @@ export interface Command<O extends Options = Options> {
   examples?: string[];
   /** Returns the exit code: 0 ok, 1 checks failed, 2 usage. */
   run(context: Context<O>): Promise<number>;
+}
+
+/** A command as the CLI lists it: named and summed up without loading its module. */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  /** Imports the command's module, only when it runs or shows its help. */
+  load(): Promise<Command>;
 }
 
 /** Typed identity: lets each command file infer its option values. */
@@ -122,7 +132,7 @@ export function parseCommandArgs<O extends Options>(command: Command<O>, args: s
 }
 
 /** `--help` text generated from the command's own option table, so the two cannot drift. */
-export function helpOf(command: Command, program: string): string {
+export function helpOf(command: Command, summary: string, program: string): string {
   const rows = Object.entries(command.options).map(([name, spec]) => {
     const flag = `${spec.short ? `-${spec.short}, ` : "    "}--${name}${spec.type === "string" ? ` ${spec.valueName ?? "VALUE"}` : ""}`;
     const notes = [spec.defaultText && `default: ${spec.defaultText}`, spec.env && `env: ${spec.env}`].filter(Boolean).join("; ");
@@ -133,7 +143,7 @@ export function helpOf(command: Command, program: string): string {
   const lines = [
     `Usage: ${program} ${command.usage}`,
     "",
-    command.summary,
+    summary,
     ...(command.description ? ["", command.description] : []),
     "",
     "Options:",

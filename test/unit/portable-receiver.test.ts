@@ -1,0 +1,31 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { readBody } from "../../src/receiver/read-body.js";
+import { utf8ByteLength } from "../../src/receiver/utf8-byte-length.js";
+
+describe("utf8ByteLength", () => {
+  it("counts what Buffer.byteLength counts, lone surrogates included", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code)) }), (text, surrogates) => {
+        const mixed = text + surrogates + text;
+        expect(utf8ByteLength(mixed)).toBe(Buffer.byteLength(mixed));
+      }),
+    );
+    expect(utf8ByteLength("a\u00e9\u20ac\u{1f600}")).toBe(1 + 2 + 3 + 4);
+  });
+});
+
+describe("readBody", () => {
+  it("joins the chunks of a streamed body into one plain Uint8Array", async () => {
+    const chunks = [new Uint8Array([1, 2]), new Uint8Array([3]), new Uint8Array([4, 5, 6])];
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const body = await readBody(new Request("http://127.0.0.1/", { method: "POST", body: stream, duplex: "half" } as RequestInit), 100);
+    expect(Buffer.isBuffer(body)).toBe(false);
+    expect([...body]).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
