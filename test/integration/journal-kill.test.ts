@@ -1,7 +1,9 @@
 import { existsSync, statSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
-import { openJournal } from "../../src/delivery/index.js";
+import { openJournal, planDeliveries, recordPlan } from "../../src/delivery/index.js";
+import { generate } from "../../src/generate/generate.js";
+import { createRandom } from "../../src/generate/random.js";
 import type { WhiteboardPushEvent } from "../../src/tiw/events.js";
 import { cli } from "../helpers/cli.js";
 import { childCli, type ChildCli } from "../helpers/child-cli.js";
@@ -112,6 +114,23 @@ describe("the journal across a killed emit", () => {
     expect(new Set(receiver.bodies.map((body) => (JSON.parse(body) as WhiteboardPushEvent).Timestamp <= 1_800_000_000))).toEqual(new Set([true]));
     expect(await cli(["emit", "--resume", "--journal", journalPath], { env: { TIW_CALLBACK_KEY: key } })).toMatchObject({ code: 0, stderr: expect.stringContaining("nothing pending") });
   }, 120_000);
+
+  it("reports a run of bodies from a file stopped before its plan was recorded (they were not kept), once, and sends the rest", async () => {
+    const journalPath = freshJournal();
+    const receiver = stopped(await recordingServer());
+    const journal = openJournal(journalPath);
+    journal.beginRun({ id: "evt_0a1b2c3d", createdAt: Date.now(), recipe: JSON.stringify({ from: "captured.jsonl" }) });
+    recordPlan(journal, planDeliveries(generate({ count: 2, seed: 3 }), { random: createRandom(3) }), { target: `${receiver.url}/callback`, hasKey: true });
+    journal.close();
+
+    const resumed = await cli(["emit", "--resume", "--journal", journalPath], { env: { TIW_CALLBACK_KEY: key } });
+    expect(resumed.stderr).toContain(
+      "tiw-push-kit: run evt_0a1b2c3d was stopped before its plan was recorded, so none of it was sent; its events were not kept: send them again with emit --from captured.jsonl",
+    );
+    expect(resumed.code).toBe(1);
+    expect(receiver.bodies).toHaveLength(4);
+    expect(await cli(["emit", "--resume", "--journal", journalPath], { env: { TIW_CALLBACK_KEY: key } })).toMatchObject({ code: 0, stderr: expect.stringContaining("nothing pending") });
+  });
 
   it("after kill -9s at random moments, sends every event, and again only what was in flight at each kill", async () => {
     const journalPath = freshJournal();
