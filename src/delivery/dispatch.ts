@@ -9,7 +9,7 @@ export interface DispatchOptions {
   concurrency?: number;
   /** Sends started per second, at most (default: as fast as the receiver answers). */
   rate?: number;
-  /** Stops taking new deliveries and stops retries; what is in flight finishes, the rest stays pending. */
+  /** Stops taking new deliveries, sending taken ones and retrying; what is in flight finishes, the rest stays pending. */
   signal?: AbortSignal;
   onOutcome?: (outcome: DeliveryOutcome, planned: PlannedDelivery) => void;
   now?: () => number;
@@ -22,7 +22,8 @@ export const defaultConcurrency = 8;
  * Sends planned deliveries in order, different tasks in parallel. Within a task (same `TaskId`)
  * each send waits until the previous one was answered, so a Stopped never overtakes its Started
  * unless the plan reordered them. Accepts an endless (async) iterable, pulled only as fast as it
- * is sent. Resolves when everything taken was answered; `stopped` when `signal` ended it early.
+ * is sent. Resolves when everything taken was answered (or, once `signal` stopped the run, left
+ * unsent); `stopped` when `signal` ended it early.
  *
  * @example
  * await dispatch(planDeliveries(events, { random }), { deliverer, concurrency: 16, rate: 200 });
@@ -51,6 +52,8 @@ export async function dispatch(
   const send = async (planned: PlannedDelivery, previous: Promise<void> | undefined) => {
     await previous;
     if (planned.delayMs) await abortable(sleep(planned.delayMs));
+    // Stopped while it waited (for its task's previous send, or its delay): it stays unsent, pending.
+    if (signal?.aborted) return;
     const outcome = await deliverer.deliver(planned.event, {
       ...(planned.eventId ? { eventId: planned.eventId, recorded: true } : {}),
       ...(planned.fault ? { fault: planned.fault } : {}),

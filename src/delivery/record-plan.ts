@@ -10,29 +10,37 @@ export interface RecordPlanOptions {
   /** Whether a callback key signs the sends (the key itself is never stored). */
   hasKey: boolean;
   now?: () => number;
+  /** The run the plan is for, begun with `journal.beginRun` (default: a new run, recorded with its plan). */
+  runId?: string;
+}
+
+/** A new run's id: a random prefix its events' ids share. */
+export function newRunId(): string {
+  return `evt_${randomUUID().slice(0, 8)}`;
 }
 
 /**
- * Gives every planned delivery an event id and records them all as pending, in a few large
- * transactions that are durable on return: a run killed at any later point can be resumed.
+ * Gives every planned delivery an event id and records them all as pending, with their run, in one
+ * transaction that is durable on return: the journal holds the whole plan before anything of it is
+ * sent, or none of it. A run killed at any later point can be resumed.
  */
 export function recordPlan(journal: Journal, planned: readonly PlannedDelivery[], options: RecordPlanOptions): PlannedDelivery[] {
-  const context = { target: options.target, hasKey: options.hasKey, createdAt: (options.now ?? Date.now)() };
-  // One random run prefix and a zero-padded counter: unique across runs, and in insertion order,
-  // so the journal's indexes grow at their end instead of being rewritten all over.
-  const prefix = `evt_${randomUUID().slice(0, 8)}`;
+  const createdAt = (options.now ?? Date.now)();
+  const context = { target: options.target, hasKey: options.hasKey, createdAt };
+  // The run id and a zero-padded counter: unique across runs, and in insertion order, so the
+  // journal's indexes grow at their end instead of being rewritten all over.
+  const runId = options.runId ?? newRunId();
   const digits = Math.max(6, String(planned.length).length);
   const withIds: PlannedDelivery[] = [];
-  // Recorded chunk by chunk, so that the journal rows of a large plan never all sit in memory.
-  for (let start = 0; start < planned.length; start += 5000) {
-    const entries: NewJournalEvent[] = [];
-    for (const [offset, delivery] of planned.slice(start, start + 5000).entries()) {
-      const eventId = delivery.eventId ?? `${prefix}_${String(start + offset + 1).padStart(digits, "0")}`;
-      entries.push(journalEntry(eventId, delivery, context));
+  // Made one by one as they are recorded, so that the journal rows of a large plan never all sit in memory.
+  function* entries(): Generator<NewJournalEvent> {
+    for (const [index, delivery] of planned.entries()) {
+      const eventId = delivery.eventId ?? `${runId}_${String(index + 1).padStart(digits, "0")}`;
       withIds.push({ ...delivery, eventId });
+      yield journalEntry(eventId, delivery, context);
     }
-    journal.addEvents(entries);
   }
+  journal.addRunPlan({ id: runId, createdAt }, entries());
   return withIds;
 }
 
@@ -61,13 +69,30 @@ function signsAtSend(hasKey: boolean, delivery: { keepSign?: boolean; fault?: Fa
   return hasKey && (!delivery.keepSign || delivery.fault !== undefined);
 }
 
-/** A journaled event as a planned delivery again, for `resend` and `--resume`. */
+/**
+ * A journaled event as a planned delivery again, for `resend` and `--resume`. Throws a one-line
+ * error naming the event when its body is not JSON or not a callback (a damaged row).
+ */
 export function plannedFromJournal(event: JournalEvent): PlannedDelivery {
+  let body: unknown;
+  try {
+    body = JSON.parse(event.body);
+  } catch (error) {
+    throw new Error(`tiw-push-kit: event ${event.id} in the journal cannot be sent: its body is not JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (!isCallbackShaped(body)) throw new Error(`tiw-push-kit: event ${event.id} in the journal cannot be sent: its body is not a callback body (no EventType, or no EventData.TaskId)`);
   return {
-    event: JSON.parse(event.body) as WhiteboardPushEvent,
+    event: body,
     eventId: event.id,
     ...(event.fault ? { fault: event.fault } : {}),
     ...(event.keepSign ? { keepSign: true } : {}),
     ...(event.source ? { source: event.source } : {}),
   };
+}
+
+/** What sending needs of a body: its type, and the task that orders it. The kit recorded it whole; a row changed since may not be. */
+function isCallbackShaped(body: unknown): body is WhiteboardPushEvent {
+  if (typeof body !== "object" || body === null) return false;
+  const { EventType, EventData } = body as { EventType?: unknown; EventData?: { TaskId?: unknown } | null };
+  return typeof EventType === "string" && typeof EventData === "object" && EventData !== null && typeof EventData.TaskId === "string";
 }

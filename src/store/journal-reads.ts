@@ -4,7 +4,7 @@ import { eventStatuses, type AttemptRecord, type EventStatus, type Fault, type J
 import type { StoreDatabase } from "./store-database.js";
 
 /** The journal's reads, as `Journal` describes them (`hasEvent` of committed events only). */
-export type JournalReads = Pick<Journal, "hasEvent" | "getEvent" | "listEvents" | "listAttempts" | "countByStatus">;
+export type JournalReads = Pick<Journal, "hasEvent" | "getEvent" | "listEvents" | "listAttempts" | "countByStatus" | "unrecordedRuns">;
 
 type Row = Record<string, SQLOutputValue>;
 
@@ -20,6 +20,7 @@ export function createJournalReads(database: StoreDatabase): JournalReads {
   const selectEvent = database.prepare(`SELECT ${eventColumns} FROM event_states WHERE id = ?`);
   const selectAttempts = database.prepare(`SELECT ${attemptColumns} FROM event_attempts WHERE event_id = ? ORDER BY at, attempt`);
   const countStatuses = database.prepare("SELECT status, COUNT(*) AS count FROM event_states GROUP BY status");
+  const selectUnrecordedRuns = database.prepare("SELECT id, created_at, recipe FROM runs WHERE recorded = 0 ORDER BY created_at, id");
 
   return {
     hasEvent: (eventId) => eventExists.get(eventId) !== undefined,
@@ -56,6 +57,8 @@ export function createJournalReads(database: StoreDatabase): JournalReads {
       for (const row of countStatuses.all()) counts[row.status as EventStatus] = Number(row.count);
       return counts;
     },
+    unrecordedRuns: () =>
+      selectUnrecordedRuns.all().map((row) => ({ id: String(row.id), createdAt: Number(row.created_at), ...(row.recipe === null ? {} : { recipe: String(row.recipe) }) })),
   };
 }
 

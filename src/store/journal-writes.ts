@@ -5,7 +5,7 @@ import type { NewJournalEvent } from "./records.js";
 import type { StoreDatabase } from "./store-database.js";
 
 /** The journal's writes, as `Journal` describes them, and what its reads and `hasEvent` need of the queue. */
-export type JournalWrites = Pick<Journal, "addEvent" | "addEvents" | "addAttempt" | "setOutcome" | "flush"> & {
+export type JournalWrites = Pick<Journal, "addEvent" | "addEvents" | "beginRun" | "addRunPlan" | "forgetRun" | "addAttempt" | "setOutcome" | "flush" | "writeFailed"> & {
   /** Whether `eventId` is queued here, not yet committed. */
   isQueued(eventId: string): boolean;
   /** Commits what is queued now; throws if that fails, the writes staying queued. */
@@ -16,8 +16,6 @@ export type JournalWrites = Pick<Journal, "addEvent" | "addEvents" | "addAttempt
 const eventColumns = ["id", "task_id", "event_type", "body", "target", "signed", "keep_sign", "fault", "source", "created_at", "updated_at"];
 /** Rows per multi-row INSERT of `addEvents`: 11 columns x 100 stays far below SQLite's parameter limit. */
 const eventBlock = 100;
-/** Events per transaction of `addEvents`: each transaction, and the time the event loop is held, stays short. */
-const eventChunk = 5000;
 
 // An array in the order of `eventColumns`, not an object per column: a run's plan is hundreds of
 // thousands of events, each bound as it is recorded.
@@ -48,7 +46,6 @@ export function createJournalWrites(database: StoreDatabase): JournalWrites {
       INSERT INTO events (${eventColumns.join(", ")})
       VALUES ${Array(rows).fill(`(${eventColumns.map(() => "?").join(", ")})`).join(", ")} ON CONFLICT (id) DO NOTHING`);
   const insertEvent = insertEvents(1);
-  // Many rows per statement: a run's plan is recorded several times faster than row by row.
   const insertEventBlock = insertEvents(eventBlock);
   // Positional parameters: binding by name made these appends, a run's hot path, twice as slow.
   const insertAttempt = database.prepare(`
@@ -57,18 +54,41 @@ export function createJournalWrites(database: StoreDatabase): JournalWrites {
     INSERT INTO outcomes (event_id, status, attempts, at, attempt, attempt_at, status_code, latency_ms, error, response_snippet)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
 
+  const insertRun = database.prepare("INSERT INTO runs (id, created_at, recipe) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING");
+  const markRecorded = database.prepare("UPDATE runs SET recorded = 1 WHERE id = ?");
+  const deleteUnrecordedRun = database.prepare("DELETE FROM runs WHERE id = ? AND recorded = 0");
+
   let queue: Array<() => void> = [];
   const queuedIds = new Set<string>();
   let waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   let scheduled = false;
   let earlierOutcomesFolded = false;
+  const failure = new AbortController();
 
+  /** Every write goes through here: the first folds earlier outcomes; any that fails aborts `writeFailed`. */
   function write(writes: () => void): void {
-    if (!earlierOutcomesFolded) {
-      foldOutcomes(database);
-      earlierOutcomesFolded = true;
+    try {
+      if (!earlierOutcomesFolded) {
+        foldOutcomes(database);
+        earlierOutcomesFolded = true;
+      }
+      database.transaction(writes);
+    } catch (error) {
+      if (!failure.signal.aborted) failure.abort(error);
+      throw error;
     }
-    database.transaction(writes);
+  }
+
+  /** Inserts events many rows per statement: a run's plan is recorded several times faster than row by row. */
+  function insertAll(events: Iterable<NewJournalEvent>): void {
+    let block: NewJournalEvent[] = [];
+    for (const event of events) {
+      block.push(event);
+      if (block.length < eventBlock) continue;
+      insertEventBlock.run(...block.flatMap(columnsOf));
+      block = [];
+    }
+    for (const event of block) insertEvent.run(...columnsOf(event));
   }
 
   /** Commits the queue now; on failure the writes stay queued for the next flush and the waiters get the error. */
@@ -99,7 +119,8 @@ export function createJournalWrites(database: StoreDatabase): JournalWrites {
       try {
         commitQueue();
       } catch {
-        // Not lost: the writes stay queued, and the next flush, read or close commits them or throws.
+        // Reported through `writeFailed` at once; the writes stay queued, and the next flush, read or
+        // close commits them or throws.
       }
     });
   }
@@ -111,14 +132,23 @@ export function createJournalWrites(database: StoreDatabase): JournalWrites {
     },
     addEvents(events) {
       commitQueue();
-      for (let start = 0; start < events.length; start += eventChunk) {
-        const chunk = events.slice(start, start + eventChunk);
-        write(() => {
-          let i = 0;
-          for (; i + eventBlock <= chunk.length; i += eventBlock) insertEventBlock.run(...chunk.slice(i, i + eventBlock).flatMap(columnsOf));
-          for (const event of chunk.slice(i)) insertEvent.run(...columnsOf(event));
-        });
-      }
+      write(() => insertAll(events));
+    },
+    beginRun(run) {
+      commitQueue();
+      write(() => insertRun.run(run.id, run.createdAt, run.recipe ?? null));
+    },
+    addRunPlan(run, events) {
+      commitQueue();
+      write(() => {
+        insertRun.run(run.id, run.createdAt, run.recipe ?? null);
+        insertAll(events);
+        markRecorded.run(run.id);
+      });
+    },
+    forgetRun(runId) {
+      commitQueue();
+      write(() => deleteUnrecordedRun.run(runId));
     },
     addAttempt(attempt) {
       enqueue(() =>
@@ -158,5 +188,6 @@ export function createJournalWrites(database: StoreDatabase): JournalWrites {
       });
     },
     commitQueued: commitQueue,
+    writeFailed: failure.signal,
   };
 }

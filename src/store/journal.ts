@@ -1,6 +1,7 @@
+import { JournalError, journalErrorOf } from "./journal-error.js";
 import { createJournalReads } from "./journal-reads.js";
-import { createJournalWrites } from "./journal-writes.js";
-import type { AttemptRecord, EventFilter, EventOutcomeRecord, EventStatus, JournalEvent, NewJournalEvent } from "./records.js";
+import { createJournalWrites, type JournalWrites } from "./journal-writes.js";
+import type { AttemptRecord, EventFilter, EventOutcomeRecord, EventStatus, JournalEvent, NewJournalEvent, NewRun } from "./records.js";
 import { openStoreDatabase, type StoreDatabase } from "./store-database.js";
 
 /**
@@ -16,8 +17,20 @@ export interface Journal {
   readonly database: StoreDatabase;
   /** Queues a new event (an existing id is left as it is); durable once `flush()` resolves. */
   addEvent(event: NewJournalEvent): void;
-  /** Records many new events in one transaction, durable on return: a whole run's plan before sending. */
-  addEvents(events: readonly NewJournalEvent[]): void;
+  /** Records many new events in one transaction, durable on return. */
+  addEvents(events: Iterable<NewJournalEvent>): void;
+  /**
+   * Records that a run is being planned, durable on return, before its plan is made: if the process
+   * is stopped before `addRunPlan` returns, `unrecordedRuns` gives the run back, with its recipe.
+   */
+  beginRun(run: NewRun): void;
+  /**
+   * Records a run's whole plan and marks the run recorded, in one transaction, durable on return:
+   * the plan is in the journal whole or not at all. A run not begun before is begun with it.
+   */
+  addRunPlan(run: NewRun, events: Iterable<NewJournalEvent>): void;
+  /** Forgets a run whose plan was never recorded (nothing of it is in the journal). */
+  forgetRun(runId: string): void;
   /** Records an attempt after which the delivery goes on (a retry follows, or it is stopped). */
   addAttempt(attempt: AttemptRecord): void;
   /** Records how a delivery ended, with the attempt that ended it: that one is not given to `addAttempt`. */
@@ -30,25 +43,48 @@ export interface Journal {
   listEvents(filter?: EventFilter): JournalEvent[];
   listAttempts(eventId: string): AttemptRecord[];
   countByStatus(): Record<EventStatus, number>;
-  /** Commits what is queued and closes the file; throws, once closed, if that commit failed. */
+  /** Runs begun whose plan was never recorded (stopped while planning), oldest first: none of their events was sent. */
+  unrecordedRuns(): NewRun[];
+  /**
+   * Aborted, with the `JournalError` as its reason, as soon as a write cannot be committed (a full
+   * disk, an I/O error): a sender stops there rather than send what it cannot record.
+   */
+  readonly writeFailed: AbortSignal;
+  /** Commits what is queued, closes the file and releases its lock; throws, once closed, if that commit failed. */
   close(): void;
 }
 
+export interface OpenJournalOptions {
+  /**
+   * For reading only, as `log`: takes no lock, so it opens while another process writes, and any
+   * write through it throws. Default: for writing, which this process then does alone.
+   */
+  readOnly?: boolean;
+}
+
 /**
- * Opens (and creates when missing) a journal at `path`, or an in-memory one for `":memory:"`.
+ * Opens (and creates when missing) a journal at `path`, or an in-memory one for `":memory:"`. For
+ * writing (the default), the file is locked to this process and checked first: a journal in use
+ * by another process, a damaged file or one that is no journal throws a `JournalError`, and the
+ * file is left as it is.
  *
  * @example
- * const journal = openJournal(".tiw-push-kit/journal.db");
- * const failed = journal.listEvents({ status: "failed" });
+ * const journal = openJournal(".tiw-push-kit/journal.db"); // this process's to write, until journal.close()
+ * const reader = openJournal(".tiw-push-kit/journal.db", { readOnly: true }); // also while another process writes
+ * const failed = reader.listEvents({ status: "failed" });
  */
-export function openJournal(path: string): Journal {
-  const database = openStoreDatabase(path);
-  const writes = createJournalWrites(database);
+export function openJournal(path: string, options: OpenJournalOptions = {}): Journal {
+  const database = openStoreDatabase(path, options);
+  const writes = options.readOnly ? readOnlyWrites(path) : createJournalWrites(database);
   const reads = createJournalReads(database);
   database.beforeClose(writes.commitQueued);
   const committed = <A extends unknown[], R>(read: (...args: A) => R) => (...args: A): R => {
     writes.commitQueued();
-    return read(...args);
+    try {
+      return read(...args);
+    } catch (error) {
+      throw journalErrorOf(path, error, "read");
+    }
   };
 
   return {
@@ -56,6 +92,9 @@ export function openJournal(path: string): Journal {
     database,
     addEvent: writes.addEvent,
     addEvents: writes.addEvents,
+    beginRun: writes.beginRun,
+    addRunPlan: writes.addRunPlan,
+    forgetRun: writes.forgetRun,
     addAttempt: writes.addAttempt,
     setOutcome: writes.setOutcome,
     hasEvent: (eventId) => writes.isQueued(eventId) || reads.hasEvent(eventId),
@@ -64,6 +103,28 @@ export function openJournal(path: string): Journal {
     listEvents: committed(reads.listEvents),
     listAttempts: committed(reads.listAttempts),
     countByStatus: committed(reads.countByStatus),
+    unrecordedRuns: committed(reads.unrecordedRuns),
+    writeFailed: writes.writeFailed,
     close: () => database.close(),
+  };
+}
+
+/** The writes of a journal opened for reading: each throws; there is never anything to commit. */
+function readOnlyWrites(path: string): JournalWrites {
+  const refuse = () => {
+    throw new JournalError(`tiw-push-kit: the journal ${path} was opened for reading only`, "read-only");
+  };
+  return {
+    addEvent: refuse,
+    addEvents: refuse,
+    beginRun: refuse,
+    addRunPlan: refuse,
+    forgetRun: refuse,
+    addAttempt: refuse,
+    setOutcome: refuse,
+    flush: () => Promise.resolve(),
+    writeFailed: new AbortController().signal,
+    isQueued: () => false,
+    commitQueued: () => {},
   };
 }

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
+import { JournalError } from "./journal-error.js";
 import type { Transaction } from "./transaction.js";
 
 /**
@@ -118,6 +119,19 @@ export const migrations: readonly string[] = [
   UNION ALL
   SELECT event_id, attempt, attempt_at AS at, status_code, latency_ms, error, response_snippet FROM outcomes WHERE attempt_at IS NOT NULL;
   `,
+  // 3. Runs: a run's plan is recorded whole, in one transaction that ends by marking it recorded.
+  // The run itself is recorded first, with how to plan it again, so that a run stopped before its
+  // plan was recorded is planned again (or reported) by the next resume, never lost unseen.
+  `
+  CREATE TABLE runs (
+    -- The prefix of its events' ids.
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    -- How it was planned, as its writer's JSON (a seed and settings, or where its bodies came from).
+    recipe TEXT,
+    recorded INTEGER NOT NULL DEFAULT 0
+  );
+  `,
 ];
 
 /**
@@ -128,7 +142,7 @@ export function migrate(connection: DatabaseSync, transaction: Transaction, path
   const version = () => Number(connection.prepare("PRAGMA user_version").get()?.user_version ?? 0);
   const check = (found: number) => {
     if (found > migrations.length) {
-      throw new Error(`tiw-push-kit: the journal ${path} has layout ${found}, newer than this version of tiw-push-kit reads (${migrations.length}): upgrade tiw-push-kit`);
+      throw new JournalError(`tiw-push-kit: the journal ${path} has layout ${found}, newer than this version of tiw-push-kit reads (${migrations.length}): upgrade tiw-push-kit`, "too-new");
     }
   };
   const found = version();

@@ -75,3 +75,13 @@ export interface EventFilter {
   /** The newest `limit` events (still listed oldest first). */
   limit?: number;
 }
+
+/** A run of deliveries planned together (`emit`): its plan is recorded whole, or not at all. */
+export interface NewRun {
+  /** The prefix of its events' ids. */
+  id: string;
+  /** Unix milliseconds. */
+  createdAt: number;
+  /** How it was planned, as its writer's JSON, so that a run stopped before its plan was recorded can be planned again. */
+  recipe?: string;
+}

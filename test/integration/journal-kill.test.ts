@@ -1,67 +1,181 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, statSync } from "node:fs";
+import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
-import { openJournal } from "../../src/delivery/index.js";
+import { openJournal, planDeliveries, recordPlan } from "../../src/delivery/index.js";
+import { generate } from "../../src/generate/generate.js";
+import { createRandom } from "../../src/generate/random.js";
 import type { WhiteboardPushEvent } from "../../src/tiw/events.js";
 import { cli } from "../helpers/cli.js";
+import { childCli, type ChildCli } from "../helpers/child-cli.js";
+import { journalPaths, receipts, stoppedAfterEach } from "../helpers/journal-runs.js";
 import { recordingServer, waitFor } from "../helpers/servers.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const key = "kill-test-key";
-const concurrency = 4;
-const keyOf = (body: string) => {
-  const event = JSON.parse(body) as WhiteboardPushEvent;
-  return `${event.EventData.TaskId}:${event.EventType}`;
-};
+const freshJournal = journalPaths("kill");
+const stopped = stoppedAfterEach();
+const spawnEmit = (args: string[]) => stopped(childCli(args, { env: { TIW_CALLBACK_KEY: key } }));
+
+async function killHard(child: ChildCli): Promise<void> {
+  child.process.kill("SIGKILL");
+  expect((await child.exited).signal).toBe("SIGKILL");
+}
+
+/** What the journal holds as acknowledged, read as `log` reads it. */
+function acknowledged(journalPath: string): Set<string> {
+  const journal = openJournal(journalPath, { readOnly: true });
+  try {
+    return new Set(journal.listEvents({ status: "delivered" }).map((event) => `${event.taskId}:${event.eventType}`));
+  } finally {
+    journal.close();
+  }
+}
+
+/** What another connection (as `log`) sees of a journal being written: runs and events committed, and the bytes of its WAL. */
+function seen(journalPath: string): { runs: number; events: number; walBytes: number } {
+  let raw: DatabaseSync | undefined;
+  try {
+    raw = new DatabaseSync(journalPath, { readOnly: true });
+    const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((row) => String(row.name));
+    const count = (table: string) => (tables.includes(table) ? Number(raw?.prepare(`SELECT COUNT(*) AS count FROM ${table}`).get()?.count) : 0);
+    return { runs: count("runs"), events: count("events"), walBytes: existsSync(`${journalPath}-wal`) ? statSync(`${journalPath}-wal`).size : 0 };
+  } catch {
+    return { runs: 0, events: 0, walBytes: 0 }; // not created yet
+  } finally {
+    raw?.close();
+  }
+}
 
 describe("the journal across a killed emit", () => {
   it("resumes after SIGKILL: every event delivered, nothing acknowledged in the journal sent again", async () => {
-    const journalPath = join(mkdtempSync(join(tmpdir(), "tiw-push-kit-kill-")), "journal.db");
+    const journalPath = freshJournal();
+    const concurrency = 4;
     // Slow enough answers that the kill lands mid-run.
-    const receiver = await recordingServer(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 3));
-      return Response.json({ error_code: 0 });
-    });
-    const args = ["emit", "--target", `${receiver.url}/callback`, "--key", key, "--count", "150", "--seed", "9", "--concurrency", String(concurrency), "--journal", journalPath];
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: root, stdio: "ignore" });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_, signal) => resolve(signal)));
-    try {
-      await waitFor(() => receiver.bodies.length >= 60, 20_000, "the emitter to deliver 60 events");
-      child.kill("SIGKILL");
-      expect(await exited).toBe("SIGKILL");
+    const receiver = stopped(
+      await recordingServer(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 3));
+        return Response.json({ error_code: 0 });
+      }),
+    );
+    const child = spawnEmit(["emit", "--target", `${receiver.url}/callback`, "--count", "150", "--seed", "9", "--concurrency", String(concurrency), "--journal", journalPath]);
+    await waitFor(() => receiver.bodies.length >= 60, 20_000, "the emitter to deliver 60 events");
+    await killHard(child);
 
-      const journal = openJournal(journalPath);
-      const acknowledged = new Set(journal.listEvents({ status: "delivered" }).map((event) => `${event.taskId}:${event.eventType}`));
-      const pendingBefore = journal.countByStatus().pending;
-      journal.close();
-      expect(acknowledged.size).toBeGreaterThan(0);
-      expect(pendingBefore).toBeGreaterThan(0);
-      expect(acknowledged.size + pendingBefore).toBe(300);
+    const acked = acknowledged(journalPath);
+    const journal = openJournal(journalPath, { readOnly: true });
+    const pendingBefore = journal.countByStatus().pending;
+    journal.close();
+    expect(acked.size).toBeGreaterThan(0);
+    expect(pendingBefore).toBeGreaterThan(0);
+    expect(acked.size + pendingBefore).toBe(300);
 
-      const resumed = await cli(["emit", "--resume", "--journal", journalPath, "--json"], { env: { TIW_CALLBACK_KEY: key } });
-      expect(resumed.code).toBe(0);
-      expect(JSON.parse(resumed.stdout)).toMatchObject({ sent: pendingBefore, delivered: pendingBefore, failed: 0, pending: 0 });
+    const resumed = await cli(["emit", "--resume", "--journal", journalPath, "--json"], { env: { TIW_CALLBACK_KEY: key } });
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ sent: pendingBefore, delivered: pendingBefore, failed: 0, pending: 0 });
 
-      const received = new Map<string, number>();
-      for (const body of receiver.bodies) received.set(keyOf(body), (received.get(keyOf(body)) ?? 0) + 1);
-      // No loss: all 150 tasks' two events arrived.
-      expect(received.size).toBe(300);
-      // No double ack: what the journal held as acknowledged was not sent again.
-      for (const acked of acknowledged) expect(received.get(acked), acked).toBe(1);
-      // At-least-once: only answers not journaled at the kill can arrive twice: those still in flight
-      // and those read in the event-loop turn not yet committed; each set is at most the concurrency.
-      const twice = [...received.values()].filter((count) => count > 1).length;
-      expect(twice).toBeLessThanOrEqual(2 * concurrency);
+    const received = receipts(receiver.bodies);
+    // No loss: all 150 tasks' two events arrived.
+    expect(received.size).toBe(300);
+    // No double ack: what the journal held as acknowledged was not sent again.
+    for (const event of acked) expect(received.get(event), event).toBe(1);
+    // At-least-once: only answers not journaled at the kill can arrive twice: those still in flight
+    // and those read in the event-loop turn not yet committed; each set is at most the concurrency.
+    const twice = [...received.values()].filter((count) => count > 1).length;
+    expect(twice).toBeLessThanOrEqual(2 * concurrency);
 
-      const after = openJournal(journalPath);
-      expect(after.countByStatus()).toMatchObject({ pending: 0, delivered: 300, failed: 0 });
-      after.close();
-    } finally {
-      child.kill("SIGKILL");
-      await receiver.close();
-    }
+    const after = openJournal(journalPath, { readOnly: true });
+    expect(after.countByStatus()).toMatchObject({ pending: 0, delivered: 300, failed: 0 });
+    after.close();
   });
+
+  it.each([
+    // The run is recorded, its plan not yet made (generating): a little in the WAL, no event.
+    ["after the run began, before its plan was made", (state: ReturnType<typeof seen>) => state.runs > 0],
+    // The plan's transaction is open: its pages pour into the WAL, and no event is committed yet.
+    ["while its plan's transaction was open", (state: ReturnType<typeof seen>) => state.events === 0 && state.walBytes > 2 ** 20],
+  ])("sends every planned event, once, after a kill %s", async (_, killNow) => {
+    const journalPath = freshJournal();
+    const receiver = stopped(await recordingServer());
+    const tasks = 10_000;
+    const child = spawnEmit(["emit", "--target", `${receiver.url}/callback`, "--count", String(tasks), "--seed", "12", "--now", "1800000000", "--concurrency", "16", "--journal", journalPath]);
+    await waitFor(() => receiver.bodies.length === 0 && killNow(seen(journalPath)), 30_000, "the moment to kill");
+    await killHard(child);
+    expect(receiver.bodies).toHaveLength(0);
+    // Nothing of the plan is in the journal: the plan is recorded whole or not at all.
+    expect(seen(journalPath)).toMatchObject({ runs: 1, events: 0 });
+
+    const resumed = await cli(["emit", "--resume", "--journal", journalPath, "--concurrency", "16", "--json"], { env: { TIW_CALLBACK_KEY: key } });
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ sent: 2 * tasks, delivered: 2 * tasks, pending: 0 });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(/^run evt_\w+ was stopped before its plan was recorded, so none of it was sent: planned again from --seed 12 --now 1800000000$/m);
+    const received = receipts(receiver.bodies);
+    expect(received.size).toBe(2 * tasks);
+    expect(Math.max(...received.values())).toBe(1);
+    // The plan is the run's own: its seed and end, not a new history.
+    expect(new Set(receiver.bodies.map((body) => (JSON.parse(body) as WhiteboardPushEvent).Timestamp <= 1_800_000_000))).toEqual(new Set([true]));
+    expect(await cli(["emit", "--resume", "--journal", journalPath], { env: { TIW_CALLBACK_KEY: key } })).toMatchObject({ code: 0, stderr: expect.stringContaining("nothing pending") });
+  }, 120_000);
+
+  it("reports a run of bodies from a file stopped before its plan was recorded (they were not kept), once, and sends the rest", async () => {
+    const journalPath = freshJournal();
+    const receiver = stopped(await recordingServer());
+    const journal = openJournal(journalPath);
+    journal.beginRun({ id: "evt_0a1b2c3d", createdAt: Date.now(), recipe: JSON.stringify({ from: "captured.jsonl" }) });
+    recordPlan(journal, planDeliveries(generate({ count: 2, seed: 3 }), { random: createRandom(3) }), { target: `${receiver.url}/callback`, hasKey: true });
+    journal.close();
+
+    const resumed = await cli(["emit", "--resume", "--journal", journalPath], { env: { TIW_CALLBACK_KEY: key } });
+    expect(resumed.stderr).toContain(
+      "tiw-push-kit: run evt_0a1b2c3d was stopped before its plan was recorded, so none of it was sent; its events were not kept: send them again with emit --from captured.jsonl",
+    );
+    expect(resumed.code).toBe(1);
+    expect(receiver.bodies).toHaveLength(4);
+    expect(await cli(["emit", "--resume", "--journal", journalPath], { env: { TIW_CALLBACK_KEY: key } })).toMatchObject({ code: 0, stderr: expect.stringContaining("nothing pending") });
+  });
+
+  it("after kill -9s at random moments, sends every event, and again only what was in flight at each kill", async () => {
+    const journalPath = freshJournal();
+    const concurrency = 4;
+    const tasks = 150;
+    const kills = 3;
+    const seed = Math.floor(Math.random() * 2 ** 31);
+    const random = (() => {
+      let state = seed;
+      return (below: number) => {
+        state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+        return state % below;
+      };
+    })();
+    const receiver = stopped(
+      await recordingServer(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return Response.json({ error_code: 0 });
+      }),
+    );
+    const target = `${receiver.url}/callback`;
+    // Events acknowledged in the journal at each kill, and how many bodies had arrived by then.
+    const checkpoints: Array<{ acked: Set<string>; received: number }> = [];
+    for (let kill = 0; kill < kills; kill++) {
+      const args = kill === 0 ? ["emit", "--target", target, "--count", String(tasks)] : ["emit", "--resume"];
+      const child = spawnEmit([...args, "--concurrency", String(concurrency), "--journal", journalPath]);
+      const threshold = receiver.bodies.length + 1 + random(Math.floor((2 * tasks) / (kills + 1)));
+      await waitFor(() => receiver.bodies.length >= threshold || child.done(), 30_000, `delivery ${threshold} (seed ${seed})`);
+      await killHard(child);
+      checkpoints.push({ acked: acknowledged(journalPath), received: receiver.bodies.length });
+    }
+    const resumed = await cli(["emit", "--resume", "--concurrency", String(concurrency), "--journal", journalPath], { env: { TIW_CALLBACK_KEY: key } });
+    expect(resumed.code, `seed ${seed}: ${resumed.stderr}`).toBe(0);
+
+    const received = receipts(receiver.bodies);
+    expect(received.size, `seed ${seed}`).toBe(2 * tasks);
+    for (const { acked, received: before } of checkpoints) {
+      // What the journal held as acknowledged at a kill never reached the receiver again.
+      const later = receipts(receiver.bodies.slice(before));
+      for (const event of acked) expect(later.get(event), `seed ${seed}: ${event}`).toBeUndefined();
+    }
+    const extra = [...received.values()].reduce((sum, count) => sum + count - 1, 0);
+    expect(extra, `seed ${seed}`).toBeLessThanOrEqual(kills * 2 * concurrency);
+    const journal = openJournal(journalPath, { readOnly: true });
+    expect(journal.countByStatus()).toMatchObject({ pending: 0, delivered: 2 * tasks, failed: 0 });
+    journal.close();
+  }, 120_000);
 });

@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), "tiw-push-kit-journal-migrations-"));
 let files = 0;
 const freshPath = () => join(dir, `journal-${++files}.db`);
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/journals/${name}`, import.meta.url));
-const currentLayout = 2;
+const currentLayout = 3;
 
 function pragma(path: string, name: "user_version" | "data_version"): number {
   const raw = new DatabaseSync(path, { readOnly: true });
@@ -76,7 +76,7 @@ describe("journal layouts", () => {
     const raw = new DatabaseSync(path);
     raw.exec("PRAGMA user_version = 99");
     raw.close();
-    expect(() => openJournal(path)).toThrow(/^tiw-push-kit: the journal .* has layout 99, newer than this version of tiw-push-kit reads \(2\)/);
+    expect(() => openJournal(path)).toThrow(/^tiw-push-kit: the journal .* has layout 99, newer than this version of tiw-push-kit reads \(3\)/);
     expect(pragma(path, "user_version")).toBe(99);
   });
 });

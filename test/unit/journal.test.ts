@@ -128,6 +128,31 @@ describe("openJournal", () => {
     nextWriter.close();
   });
 
+  it("records a run's plan whole or not at all, and gives back a run begun whose plan was never recorded", () => {
+    const path = freshPath();
+    const journal = openJournal(path);
+    journal.beginRun({ id: "evt_run1", createdAt: 5, recipe: '{"seed":"s"}' });
+    function* planStoppedHalfway() {
+      yield event("evt_run1_1");
+      yield event("evt_run1_2");
+      throw new Error("stopped while planning");
+    }
+    expect(() => journal.addRunPlan({ id: "evt_run1", createdAt: 5 }, planStoppedHalfway())).toThrow("stopped while planning");
+    expect(journal.listEvents()).toEqual([]);
+    expect(journal.unrecordedRuns()).toEqual([{ id: "evt_run1", createdAt: 5, recipe: '{"seed":"s"}' }]);
+
+    journal.addRunPlan({ id: "evt_run1", createdAt: 5 }, [event("evt_run1_1"), event("evt_run1_2")]);
+    journal.addRunPlan({ id: "evt_run2", createdAt: 6 }, [event("evt_run2_1")]);
+    journal.beginRun({ id: "evt_run3", createdAt: 7 });
+    expect(journal.listEvents().map((entry) => entry.id)).toEqual(["evt_run1_1", "evt_run1_2", "evt_run2_1"]);
+    expect(journal.unrecordedRuns()).toEqual([{ id: "evt_run3", createdAt: 7 }]);
+    journal.forgetRun("evt_run3");
+    journal.forgetRun("evt_run1");
+    expect(journal.unrecordedRuns()).toEqual([]);
+    expect(journal.listEvents()).toHaveLength(3);
+    journal.close();
+  });
+
   it("keeps the first record of an id and creates the journal's directory", async () => {
     const path = join(dir, "nested", "deeper", "journal.db");
     const journal = openJournal(path);

@@ -1,4 +1,4 @@
-import { freshSeed, generate } from "../../generate/generate.js";
+import { freshSeed } from "../../generate/generate.js";
 import { defaultSdkAppId } from "../../tiw/defaults.js";
 import { unixSeconds } from "../../tiw/time-rules.js";
 import { createRandom } from "../../generate/random.js";
@@ -11,8 +11,10 @@ import { deliveryOptions } from "../shared/delivery-options.js";
 import { deliverySettings } from "../shared/delivery-settings.js";
 import { eventsFrom } from "../shared/events-from.js";
 import { recordAndDeliver } from "../shared/record-and-deliver.js";
+import { replanUnrecordedRuns } from "../shared/replan-unrecorded-runs.js";
 import { resendFromJournal } from "../shared/resend-from-journal.js";
 import { retryPolicyText } from "../shared/retry-policy-text.js";
+import { generatedPlan } from "../shared/run-recipe.js";
 import { defaultScenario, scenarioValue } from "../shared/scenario-value.js";
 
 const defaultCount = 10;
@@ -30,8 +32,11 @@ export const emitCommand = defineCommand({
     "--chaos injects faults, each with its own probability:",
     `  ${chaosKinds.filter((kind) => !(forgedFaults as readonly string[]).includes(kind)).join(", ")}, and the forgeries ${forgedFaults.join(", ")},`,
     "  sent as extra copies next to the real events; a correct receiver rejects every forgery.",
-    "Every event and attempt is journaled; after Ctrl-C or a crash, --resume sends what was pending.",
-    "Exit 0 when every valid event was delivered and no forgery was accepted, 1 otherwise.",
+    "Every event and attempt is journaled, the whole plan before the first send; after Ctrl-C, a crash or",
+    "a full disk, --resume sends what was pending (and a run stopped before its plan was recorded, planned",
+    "again from its seed). A journal write that fails stops the sends at once.",
+    "Exit 0 when every valid event was delivered and no forgery was accepted, 1 otherwise, 2 on bad usage",
+    "or a journal that cannot be used (in use by another process, damaged, not writable).",
   ].join("\n"),
   options: {
     ...deliveryOptions,
@@ -59,7 +64,18 @@ export const emitCommand = defineCommand({
     if (values.resume) {
       const conflicting = (["from", "count", "scenario", "seed", "chaos", "now", "keep-sign"] as const).find((flag) => values[flag] !== undefined);
       if (conflicting) throw new UsageError(`--resume sends what the journal holds; it cannot be combined with --${conflicting}`);
-      return resendFromJournal({ io, values, settings, key, journalPath, select: (journal) => journal.listEvents({ status: "pending" }), nothingText: `nothing pending in ${journalPath}` });
+      return resendFromJournal({
+        io,
+        values,
+        settings,
+        key,
+        journalPath,
+        async select(journal, problem) {
+          await replanUnrecordedRuns(journal, io, problem);
+          return journal.listEvents({ status: "pending" });
+        },
+        nothingText: `nothing pending in ${journalPath}`,
+      });
     }
 
     const target = requireValue("target", values.target, "the callback URL of your receiver, e.g. http://127.0.0.1:4020/callback");
@@ -70,27 +86,17 @@ export const emitCommand = defineCommand({
     const scenario = scenarioValue(values.scenario);
     const seed = values.seed ?? freshSeed();
     const now = intValue("now", values.now, { min: 0 }) ?? unixSeconds(Date.now());
-    if (values.seed === undefined && values.from === undefined) await write(io.stderr, `seed ${seed} (replay this run with --seed ${seed} --now ${now})\n`);
-    const events = async () =>
-      values.from
-        ? eventsFrom(values.from, io)
-        : generate({
-            scenario,
-            count: intValue("count", values.count, { min: 0, max: 10_000_000 }) ?? defaultCount,
-            seed,
-            // Unsigned: the deliverer signs every send with a fresh ExpireTime, so a signature made now would be
-            // computed, journaled and then replaced for nothing.
-            sdkAppId: sdkAppIdValue(values["sdk-app-id"]),
-            now,
-          });
-    // Not kept in a variable: once planned, the generated events are garbage.
-    const planned = planDeliveries(await events(), {
-      chaos,
-      random: createRandom(`${seed}:chaos`),
-      maxDelayMs: intValue("max-delay", values["max-delay"], { min: 1 }),
-      keepSign: values["keep-sign"] === true,
-      source: values.from === undefined ? "generate" : values.from === "-" ? "stdin" : values.from,
-    });
-    return recordAndDeliver({ io, values, settings, target, key, journalPath, planned, ...(values.from === undefined ? { replay: { seed, now } } : {}) });
+    const maxDelayMs = intValue("max-delay", values["max-delay"], { min: 1 });
+    const run = { io, values, settings, target, key, journalPath };
+    if (values.from !== undefined) {
+      const source = values.from === "-" ? "stdin" : values.from;
+      const planned = planDeliveries(await eventsFrom(values.from, io), { chaos, random: createRandom(`${seed}:chaos`), maxDelayMs, keepSign: values["keep-sign"] === true, source });
+      return recordAndDeliver({ ...run, recipe: { from: values.from }, plan: () => planned });
+    }
+
+    if (values.seed === undefined) await write(io.stderr, `seed ${seed} (replay this run with --seed ${seed} --now ${now})\n`);
+    const count = intValue("count", values.count, { min: 0, max: 10_000_000 }) ?? defaultCount;
+    const recipe = { scenario, count, seed, now, sdkAppId: sdkAppIdValue(values["sdk-app-id"]) ?? defaultSdkAppId, chaos, ...(maxDelayMs !== undefined ? { maxDelayMs } : {}), target, hasKey: key !== undefined };
+    return recordAndDeliver({ ...run, recipe, plan: () => generatedPlan(recipe), replay: { seed, now } });
   },
 });

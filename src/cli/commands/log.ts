@@ -1,7 +1,7 @@
 import { eventStatuses, type EventFilter, type EventStatus, type JournalEvent } from "../../store/index.js";
 import { defineCommand, intValue, jsonOption, UsageError, write } from "../shared/command.js";
 import { defaultJournalPath } from "../shared/default-journal-paths.js";
-import { openExistingJournal } from "../shared/open-existing-journal.js";
+import { withJournal } from "../shared/with-journal.js";
 
 const defaultLimit = 100;
 
@@ -11,6 +11,7 @@ export const logCommand = defineCommand({
     "One line per event, oldest first: journal order, creation time, status, last HTTP status (or",
     "error), attempts, event type, TaskId and event id. Event ids are what `resend` takes.",
     `Statuses: ${eventStatuses.join(", ")}.`,
+    "Only reads: it works while emit writes the journal.",
   ].join("\n"),
   options: {
     failed: { type: "boolean", description: "Only events whose delivery failed (same as --status failed)" },
@@ -33,8 +34,7 @@ export const logCommand = defineCommand({
       ...(status !== undefined ? { status: status as EventStatus } : {}),
       ...(values.task !== undefined ? { taskId: values.task } : {}),
     };
-    const journal = openExistingJournal(values.journal ?? defaultJournalPath);
-    try {
+    return withJournal(values.journal ?? defaultJournalPath, io, { readOnly: true, existing: true }, async (journal) => {
       const events = journal.listEvents(filter);
       if (values.json) {
         const withAttempts = events.map((event) => ({ ...event, history: journal.listAttempts(event.id) }));
@@ -52,9 +52,7 @@ export const logCommand = defineCommand({
       }
       if (events.length === 0) await write(io.stderr, "no matching events\n");
       return 0;
-    } finally {
-      journal.close();
-    }
+    });
   },
 });
 

@@ -1,19 +1,31 @@
-import { recordPlan } from "../../delivery/record-plan.js";
-import { openJournal } from "../../store/index.js";
+import type { PlannedDelivery } from "../../delivery/chaos.js";
+import { newRunId, recordPlan } from "../../delivery/record-plan.js";
 import { checkReachable } from "./check-reachable.js";
+import type { RunRecipe } from "./run-recipe.js";
 import { runDeliveries, type DeliveryRun } from "./run-deliveries.js";
+import { withJournal } from "./with-journal.js";
+
+export interface NewDeliveryRun extends Omit<DeliveryRun, "journal" | "planned"> {
+  /** How the run is planned, kept with it so that `--resume` can plan it again if it is stopped before its plan is recorded. */
+  recipe: RunRecipe;
+  /** Makes the plan, once the run is in the journal. */
+  plan(): PlannedDelivery[];
+}
 
 /**
- * Journals a fresh plan and sends it (`emit`). The target is checked first, so an unreachable one
- * records nothing. Returns the exit code.
+ * Journals a fresh run and sends it (`emit`): the run with its recipe first, then its whole plan
+ * in one transaction, then the sends. The target is checked first, so an unreachable one records
+ * nothing. Returns the exit code.
  */
-export async function recordAndDeliver(run: Omit<DeliveryRun, "journal">): Promise<number> {
+export async function recordAndDeliver(run: NewDeliveryRun): Promise<number> {
+  const { recipe, plan, ...delivery } = run;
   await checkReachable(run.target, run.settings.timeoutMs);
-  const journal = openJournal(run.journalPath);
-  try {
-    const recorded = recordPlan(journal, run.planned, { target: run.target, hasKey: run.key !== undefined });
-    return await runDeliveries({ ...run, journal, planned: recorded });
-  } finally {
-    journal.close();
-  }
+  return withJournal(run.journalPath, run.io, {}, async (journal) => {
+    const runId = newRunId();
+    const createdAt = Date.now();
+    // From here on, a killed emit leaves a run that `--resume` plans again (or reports), never a part of one.
+    journal.beginRun({ id: runId, createdAt, recipe: JSON.stringify(recipe) });
+    const planned = recordPlan(journal, plan(), { target: run.target, hasKey: run.key !== undefined, runId, now: () => createdAt });
+    return runDeliveries({ ...delivery, journal, planned });
+  });
 }

@@ -23,7 +23,11 @@ export interface DeliveryRun {
   replay?: { seed: string; now: number };
 }
 
-/** Sends recorded deliveries with progress, `--verbose` lines and the summary; returns the exit code. */
+/**
+ * Sends recorded deliveries with progress, `--verbose` lines and the summary; returns the exit code.
+ * When the journal cannot be written, sending stops at once and, after the summary, the journal's
+ * error is thrown.
+ */
 export async function runDeliveries(run: DeliveryRun): Promise<number> {
   const { io, values, settings, target, journal, planned } = run;
   const summary = createSummary();
@@ -55,8 +59,13 @@ export async function runDeliveries(run: DeliveryRun): Promise<number> {
     progress.update({ done: tally.done, delivered: tally.delivered, failed: tally.failed, eventsPerSecond });
     if (values.verbose) verboseOutput = verboseOutput.then(() => write(lines, outcomeLine(outcome)));
   };
-  await dispatch(planned, { deliverer, concurrency, rate, signal: stop.signal, onOutcome });
-  await deliverer.close();
+  // A journal write that fails stops the sends at once: no send starts that the journal could not record.
+  const signal = AbortSignal.any([stop.signal, journal.writeFailed]);
+  await dispatch(planned, { deliverer, concurrency, rate, signal, onOutcome });
+  await deliverer.close().catch((error: unknown) => {
+    // The same failure again: told below, once the summary says what was sent.
+    if (!journal.writeFailed.aborted) throw error;
+  });
   await verboseOutput;
   progress.finish();
   const result = summary.result();
@@ -66,6 +75,7 @@ export async function runDeliveries(run: DeliveryRun): Promise<number> {
   } else {
     await write(io.stdout, summaryText(result, target, run.journalPath, pendingLeft));
   }
+  if (journal.writeFailed.aborted) throw journal.writeFailed.reason;
   return summaryPassed({ ...result, pending: pendingLeft }) ? 0 : 1;
 }
 

@@ -1,0 +1,59 @@
+import { chaosKinds, planDeliveries, type ChaosRates, type PlannedDelivery } from "../../delivery/chaos.js";
+import { generate, scenarios, type Scenario } from "../../generate/generate.js";
+import { createRandom } from "../../generate/random.js";
+
+/** How `emit` planned a generated run: the same recipe gives the same plan. */
+export interface GeneratedRecipe {
+  scenario: Scenario;
+  count: number;
+  seed: string;
+  /** Unix seconds at which the generated history ends. */
+  now: number;
+  sdkAppId: number;
+  chaos: ChaosRates;
+  maxDelayMs?: number;
+  target: string;
+  hasKey: boolean;
+}
+
+/**
+ * How `emit` planned a run, kept in the journal with the run (never the key): a generated run can be
+ * planned again from it, one of bodies from a file or stdin only named.
+ */
+export type RunRecipe = GeneratedRecipe | { from: string };
+
+/** The deliveries of a generated run, faults drawn from its seed. */
+export function generatedPlan(recipe: GeneratedRecipe): PlannedDelivery[] {
+  const { scenario, count, seed, now, sdkAppId, chaos, maxDelayMs } = recipe;
+  // Unsigned: the deliverer signs every send with a fresh ExpireTime, so a signature made now would be
+  // computed, journaled and then replaced for nothing.
+  return planDeliveries(generate({ scenario, count, seed, sdkAppId, now }), { chaos, random: createRandom(`${seed}:chaos`), maxDelayMs, source: "generate" });
+}
+
+/** A recipe read back from the journal; undefined when there is none or it is not one this kit wrote. */
+export function recipeOf(text: string | undefined): RunRecipe | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const recipe = value as Partial<Record<keyof GeneratedRecipe | "from", unknown>>;
+  if (typeof recipe.from === "string") return { from: recipe.from };
+  const whole = (number: unknown) => Number.isSafeInteger(number);
+  const chaosRates = (rates: unknown) =>
+    typeof rates === "object" && rates !== null && Object.entries(rates).every(([kind, rate]) => (chaosKinds as readonly string[]).includes(kind) && typeof rate === "number");
+  const generated =
+    (scenarios as readonly unknown[]).includes(recipe.scenario) &&
+    whole(recipe.count) &&
+    typeof recipe.seed === "string" &&
+    whole(recipe.now) &&
+    whole(recipe.sdkAppId) &&
+    chaosRates(recipe.chaos) &&
+    (recipe.maxDelayMs === undefined || whole(recipe.maxDelayMs)) &&
+    typeof recipe.target === "string" &&
+    typeof recipe.hasKey === "boolean";
+  return generated ? (recipe as GeneratedRecipe) : undefined;
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { createDeliverer, dispatch } from "../../src/delivery/index.js";
+import { generate } from "../../src/generate/generate.js";
+import type { WhiteboardPushEvent } from "../../src/tiw/events.js";
+
+describe("dispatch, stopped", () => {
+  it("sends nothing once stopped: a send taken but waiting for its task's previous one stays unsent", async () => {
+    const events = generate({ count: 1, seed: 2, now: 1_700_000_000 });
+    const stop = new AbortController();
+    const arrivals: string[] = [];
+    // The Started is answered only once the run was stopped; its Stopped waits behind it meanwhile.
+    const receiver = async (request: Request) => {
+      arrivals.push(((await request.json()) as WhiteboardPushEvent).EventType);
+      stop.abort();
+      return Response.json({ error_code: 0 });
+    };
+    const outcomes: string[] = [];
+    const result = await dispatch(
+      events.map((event) => ({ event })),
+      { deliverer: createDeliverer({ target: receiver }), concurrency: 2, signal: stop.signal, onOutcome: (outcome) => outcomes.push(outcome.status) },
+    );
+    expect(arrivals).toEqual(["WhiteboardPushStarted"]);
+    expect(outcomes).toEqual(["delivered"]);
+    expect(result).toEqual({ taken: 2, stopped: true });
+  });
+
+  it("sends nothing once stopped: a delayed send stays unsent", async () => {
+    const [started] = generate({ count: 1, seed: 2, now: 1_700_000_000 });
+    const stop = new AbortController();
+    const arrivals: unknown[] = [];
+    const run = dispatch([{ event: started!, delayMs: 1000 }], { deliverer: createDeliverer({ target: async (request) => (arrivals.push(await request.json()), Response.json({})) }), signal: stop.signal });
+    setTimeout(() => stop.abort(), 5);
+    expect(await run).toEqual({ taken: 1, stopped: true });
+    expect(arrivals).toEqual([]);
+  });
+});
