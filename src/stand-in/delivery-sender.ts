@@ -53,8 +53,9 @@ export function createDeliverySender(options: DeliverySenderOptions = {}): Callb
     record(event, route) {
       // A handler's deliveries are journaled as the engine journals them, without a URL to resend to.
       const context = { target: options.handler ? "in-process" : route.target, hasKey: route.callbackKey !== undefined, createdAt: route.createdAt };
-      // Written at once, not with the engine's next group commit: the caller acts on it being durable.
-      journal?.addEvents([journalEntry(route.eventId, { event, source: standInSource }, context)]);
+      // Committed at once, with the outcomes queued, not on the next turn: the caller acts on it being durable.
+      journal?.addEvent(journalEntry(route.eventId, { event, source: standInSource }, context));
+      journal?.commit();
     },
     async send(event, route) {
       attemptListeners.set(route.eventId, route.onAttempt);

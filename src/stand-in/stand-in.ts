@@ -83,9 +83,11 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
     emit: (task, event) => deliveries.add(task.taskId, event)?.id,
     changed: (task) => {
       const view = taskView(task);
-      // A step that sends a callback or answers an API call is kept before anything else happens;
-      // a run of activity is written in batches (a kill may lose its last fraction of a second).
-      if (task.timeline.at(-1)?.kind === "activity") history?.save(view);
+      // A step is kept before the API answers or anything is sent. One that produced a callback is
+      // kept by the callback's journal record, which a restart believes over the view (`restoredTask`):
+      // its view, like a run of activity, is written with the next batch. Any other is written now.
+      const step = task.timeline.at(-1);
+      if (step?.kind === "activity" || step?.deliveryId !== undefined) history?.save(view);
       else history?.saveNow(view);
       publish({ type: "task", task: view });
     },
