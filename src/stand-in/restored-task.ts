@@ -6,10 +6,10 @@ import type { KitTask } from "./types.js";
 /**
  * A task of an earlier run as the stand-in keeps it again, from its last saved view: one that had
  * stopped stays as it was, read-only (`restored`); the others go on in this run. The journal
- * has the last word: a callback is journaled just before its task's view is saved, so a kill in
- * between leaves a view one step behind. A journaled Started makes a PREPARED view PUSHING, a
- * journaled Stopped makes any view STOPPED, as the callbacks said. `journaled` gives a callback
- * the journal holds by its id.
+ * has the last word: a step that produces a callback is kept by the callback's journal record, and
+ * its task's view follows with the next batch, so a kill in between leaves a view a step or two
+ * behind. A journaled Started makes a PREPARED view PUSHING, a journaled Stopped makes any view
+ * STOPPED, as the callbacks said. `journaled` gives a callback the journal holds by its id.
  */
 export function restoredTask(view: KitTask, journaled: (callbackId: string) => WhiteboardPushEvent | undefined): PushTask {
   const { describe } = view;

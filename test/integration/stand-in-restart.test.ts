@@ -6,7 +6,7 @@ import { openJournal, type Journal } from "../../src/delivery/index.js";
 import { verifyCallback } from "../../src/receiver/verify-callback.js";
 import { createTiwApi, type TiwApi, type TiwApiOptions } from "../../src/stand-in/http/tiw-api.js";
 import type { KitTask } from "../../src/stand-in/types.js";
-import type { WhiteboardPushEvent } from "../../src/tiw/events.js";
+import type { WhiteboardPushEvent, WhiteboardPushStoppedEvent } from "../../src/tiw/events.js";
 import { recordingServer, waitFor, type RecordingServer } from "../helpers/servers.js";
 
 const sdkAppId = 1400000001;
@@ -244,6 +244,8 @@ describe("a restarted stand-in takes over the tasks of its earlier run", () => {
     const started = first.api.createTask();
     const beforeStart = first.api.task(started.taskId) as KitTask;
     first.api.trigger(started.taskId, "start");
+    const both = first.api.createTask();
+    first.api.trigger(both.taskId, "stop");
     await first.api.settled();
     const sentBefore = server.bodies.length;
     await first.close();
@@ -253,6 +255,7 @@ describe("a restarted stand-in takes over the tasks of its earlier run", () => {
       const rewind = journal.database.prepare("UPDATE kit_tasks SET view = ? WHERE task_id = ?");
       rewind.run(JSON.stringify(beforeStop), stopped.taskId);
       rewind.run(JSON.stringify(beforeStart), started.taskId);
+      rewind.run(JSON.stringify(both), both.taskId);
     });
 
     const second = runOn(path, options);
@@ -260,6 +263,12 @@ describe("a restarted stand-in takes over the tasks of its earlier run", () => {
     expect((await call(second.api, "StopWhiteboardPush", { TaskId: stopped.taskId })).Error?.Code).toBe("UnsupportedOperation.TaskHasAlreadyStopped");
     const startedEvent = eventsOf(server).find((event) => event.EventData.TaskId === started.taskId);
     expect(await call(second.api, "DescribeWhiteboardPush", { TaskId: started.taskId })).toMatchObject({ Status: "PUSHING", PushStartTime: startedEvent?.EventData.PushStartTime });
+    const bothStopped = eventsOf(server).find((event): event is WhiteboardPushStoppedEvent => event.EventData.TaskId === both.taskId && event.EventType === "WhiteboardPushStopped");
+    expect(second.api.task(both.taskId)).toMatchObject({
+      restored: true,
+      describe: { Status: "STOPPED", FinishReason: "USER_CALL", PushStartTime: bothStopped?.EventData.PushStartTime, PushStopTime: bothStopped?.EventData.PushStopTime },
+    });
+    expect(second.api.task(both.taskId)?.timeline.map((entry) => entry.kind)).toEqual(["created", "started", "stopped"]);
     second.api.advance(5);
     await second.api.settled();
     expect(server.bodies).toHaveLength(sentBefore);
