@@ -15,10 +15,16 @@ export interface CallbackRoute {
 }
 
 /**
- * The part of a delivery engine the stand-in needs: send one callback (retrying as the engine
- * sees fit) and report each attempt. Resolves true when the receiver acknowledged it.
+ * The part of a delivery engine the stand-in needs: keep a callback, send it (retrying as the
+ * engine sees fit) and report each attempt. `send` resolves true when the receiver acknowledged it.
  */
 export interface CallbackSender {
+  /**
+   * Makes a callback durable (a pending journal record) the moment it is produced, before it waits
+   * for its task's earlier callbacks: a kill cannot lose it. Throws when that write fails. Absent
+   * on a sender that keeps nothing.
+   */
+  record?(event: WhiteboardPushEvent, route: Omit<CallbackRoute, "onAttempt">): void;
   send(event: WhiteboardPushEvent, route: CallbackRoute): Promise<boolean>;
   close(): Promise<void>;
 }

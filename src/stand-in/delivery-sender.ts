@@ -1,4 +1,5 @@
 import { createDeliverer, type Journal } from "../delivery/index.js";
+import { journalEntry } from "../delivery/record-plan.js";
 import type { FetchHandler } from "../tiw/fetch-handler.js";
 import type { CallbackRoute, CallbackSender } from "./callback-sender.js";
 import { kitAttempt } from "./kit-attempt.js";
@@ -25,7 +26,9 @@ export interface DeliverySenderOptions {
  * Sends the stand-in's callbacks through the emitter's delivery engine: signed at send time,
  * retried with backoff, journaled. One engine for every callback URL and key, which each
  * callback brings along, since both can change at runtime (SetWhiteboardPushCallback,
- * SetWhiteboardPushCallbackKey). `close()` stops retrying and waits only for the attempts in flight.
+ * SetWhiteboardPushCallbackKey). `record` journals a callback when it is produced; a task's next
+ * callback is sent once this one's outcome is committed, so a kill repeats at most one callback
+ * per task. `close()` stops retrying and waits only for the attempts in flight.
  */
 export function createDeliverySender(options: DeliverySenderOptions = {}): CallbackSender {
   const attemptListeners = new Map<string, CallbackRoute["onAttempt"]>();
@@ -45,7 +48,15 @@ export function createDeliverySender(options: DeliverySenderOptions = {}): Callb
     },
   });
 
+  const { journal } = options;
   return {
+    record(event, route) {
+      // A handler's deliveries are journaled as the engine journals them, without a URL to resend to.
+      const context = { target: options.handler ? "in-process" : route.target, hasKey: route.callbackKey !== undefined, createdAt: route.createdAt };
+      // Committed at once, with the outcomes queued, not on the next turn: the caller acts on it being durable.
+      journal?.addEvent(journalEntry(route.eventId, { event, source: standInSource }, context));
+      journal?.commit();
+    },
     async send(event, route) {
       attemptListeners.set(route.eventId, route.onAttempt);
       const delivery = deliverer.deliver(event, {
@@ -58,7 +69,11 @@ export function createDeliverySender(options: DeliverySenderOptions = {}): Callb
       });
       inFlight.add(delivery);
       try {
-        return (await delivery).status === "delivered";
+        const delivered = (await delivery).status === "delivered";
+        // On a failed commit the outcome stays queued for the journal's next write, and the next
+        // record of a callback reports the failure: waiting is all that matters here.
+        await journal?.flush().catch(() => undefined);
+        return delivered;
       } finally {
         inFlight.delete(delivery);
         attemptListeners.delete(route.eventId);

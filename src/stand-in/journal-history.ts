@@ -16,11 +16,18 @@ export interface JournalHistory {
   bursts: KitChaosBurst[];
 }
 
+/** A callback an earlier run left pending, to be sent by this one. */
+export interface PendingCallback {
+  delivery: KitDelivery;
+  /** Whether it was to be signed: it then needs a callback key, which the journal never keeps. */
+  signed: boolean;
+}
+
 /**
- * The callbacks earlier runs of the stand-in sent, read back from the journal with every attempt.
- * A delivery stopped before it was answered (`pending` in the journal) shows as `failed`, as it did
- * when that run ended; resending it works as for any other. An unsigned one sent its journaled
- * body as it is, which `payloads` keeps; the signed bodies are not known, the key was never journaled.
+ * The callbacks earlier runs of the stand-in settled, read back from the journal with every attempt
+ * (those still pending are `pendingCallbacks`); resending one works as for any other. An unsigned
+ * one sent its journaled body as it is, which `payloads` keeps; the signed bodies are not known,
+ * the key was never journaled.
  */
 export function readJournalHistory(journal: Journal, payloads: SignedPayloads): JournalHistory {
   const deliveries: KitDelivery[] = [];
@@ -28,7 +35,7 @@ export function readJournalHistory(journal: Journal, payloads: SignedPayloads): 
   for (const record of journal.listEvents({ limit: maxHistoryEvents }).reverse()) {
     // `emit` and `start` share the journal: their records are neither parsed nor remembered here.
     const fault = record.fault;
-    if (record.source === standInSource) {
+    if (record.source === standInSource && record.status !== "pending") {
       const restored = delivery(journal, record, eventOf(record));
       const last = restored.attempts.at(-1);
       if (!record.signed && !fault && last) payloads.keep(record.id, { attempt: restored.attempts.length, at: last.at, body: record.body });
@@ -49,6 +56,14 @@ export function readJournalHistory(journal: Journal, payloads: SignedPayloads): 
   return { deliveries, bursts: [...bursts.values()] };
 }
 
+/** The stand-in's callbacks earlier runs left pending (produced, not yet answered), oldest first. */
+export function pendingCallbacks(journal: Journal): PendingCallback[] {
+  return journal
+    .listEvents({ status: "pending" })
+    .filter((record) => record.source === standInSource)
+    .map((record) => ({ delivery: delivery(journal, record, eventOf(record)), signed: record.signed }));
+}
+
 function eventOf(record: JournalEvent): WhiteboardPushEvent {
   return JSON.parse(record.body) as WhiteboardPushEvent;
 }
@@ -60,7 +75,7 @@ function delivery(journal: Journal, record: JournalEvent, event: WhiteboardPushE
     eventType: event.EventType,
     event,
     target: record.target,
-    status: record.status === "delivered" ? "delivered" : "failed",
+    status: record.status === "delivered" || record.status === "pending" ? record.status : "failed",
     createdAt: record.createdAt,
     attempts: journal.listAttempts(record.id).map(kitAttempt),
     resendOf: /^(.+)\.resend\d+$/.exec(record.id)?.[1] ?? null,

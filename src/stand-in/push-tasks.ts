@@ -23,6 +23,8 @@ export interface PushTask {
   /** When the idle timer fires, while PUSHING. */
   autoStopAt: number | null;
   timeline: KitTimelineEntry[];
+  /** A task an earlier run stopped, restored from the journal: it can no longer change. */
+  restored?: boolean;
   cancelTimer?: () => void;
 }
 
@@ -53,6 +55,12 @@ export interface PushTasksOptions {
 
 export interface PushTasks {
   create(task: NewTask): PushTask;
+  /**
+   * Takes back a task of an earlier run (`restoredTask`): a PREPARED one starts when its preparation
+   * ends, a PUSHING one times out `AutoStopTimeout` after its last activity, on the virtual clock;
+   * either falls due at once when that moment has passed.
+   */
+  restore(task: PushTask): void;
   get(taskId: string): PushTask | undefined;
   /** Newest first. */
   list(): PushTask[];
@@ -165,6 +173,14 @@ export function createPushTasks(options: PushTasksOptions): PushTasks {
       record(task, { at, kind: "created" });
       return task;
     },
+    restore(task) {
+      tasks.set(task.taskId, task);
+      if (task.status === "PREPARED") task.cancelTimer = clock.at(task.createdAt + options.prepareMs, (due) => start(task, due));
+      if (task.status === "PUSHING") {
+        const lastActivity = task.timeline.findLast((entry) => entry.kind === "started" || entry.kind === "activity");
+        armIdleTimer(task, lastActivity?.at ?? task.startedAt ?? task.createdAt);
+      }
+    },
     get: (taskId) => tasks.get(taskId),
     list: () => [...tasks.values()].reverse(),
     start,
@@ -209,6 +225,7 @@ export function taskView(task: PushTask): KitTask {
     describe: describe(task),
     error: task.error ?? null,
     timeline: task.timeline.map((entry) => ({ ...entry })),
+    ...(task.restored ? { restored: true } : {}),
   };
 }
 

@@ -33,8 +33,11 @@ export interface StandInOptions {
   /** `ExpireTime` minus the wall-clock send second of the callbacks' signatures (default 300). */
   expireWindowSeconds?: number;
   /**
-   * Records every callback and attempt (the delivery engine's journal). A journal file also keeps
-   * the tasks, so that a stand-in started again on it shows the history of earlier runs.
+   * Records every callback, the moment it is produced, and every attempt (the delivery engine's
+   * journal). A journal file also keeps the tasks. A stand-in started again on a journal goes on
+   * where the earlier run stopped: it sends the callbacks left pending, with the callback URL and
+   * key configured now, and takes back the tasks (those still PREPARED or PUSHING go on; stopped
+   * ones are `restored`, read-only).
    */
   journal?: Journal;
   /** Retries of a callback after its first attempt (the delivery engine's default when absent). */
@@ -100,8 +103,9 @@ export interface StandIn {
   /** Resolves when no callback delivery is under way. */
   settled(): Promise<void>;
   /**
-   * Stops timers and closes the sender: the default one stops retrying and waits only for
-   * attempts in flight (undelivered callbacks stay pending in the journal).
+   * Stops timers, sends nothing more, and closes the sender: the default one stops retrying and
+   * waits only for attempts in flight (undelivered callbacks stay pending in the journal, for the
+   * next run on it).
    */
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { createChaosBursts } from "./chaos-bursts.js";
 import { createClock } from "./clock.js";
 import { createDeliveries, type CallbackRouteSettings } from "./deliveries.js";
 import { createDeliverySender } from "./delivery-sender.js";
+import { takeOverEarlierRun } from "./earlier-run.js";
 import { readJournalHistory } from "./journal-history.js";
 import { withCopiedAttempts } from "./kit-attempt.js";
 import { KitControlError } from "./kit-control-error.js";
@@ -52,8 +53,9 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
   const callbackRoute = (): CallbackRouteSettings => ({ url: settings.callback, ...(settings.callbackKey ? { callbackKey: settings.callbackKey } : {}) });
   const payloads = createSignedPayloads({ sdkAppId, callbackKey: () => callbackRoute().callbackKey });
   const history = options.journal ? openTaskHistory<KitTask>(options.journal.database) : undefined;
-  // Earlier runs, from the journal file, by id and newest first.
-  const restoredTasks = new Map((history?.restore() ?? []).map((task) => [task.taskId, { ...task, restored: true }]));
+  // Told once per cause, on stderr, as the task history reports its own failures.
+  const warn = (message: string) => process.emitWarning(message);
+  // The settled deliveries of earlier runs, shown as they were; their pending ones are resumed below.
   const journalHistory = options.journal ? readJournalHistory(options.journal, payloads) : { deliveries: [], bursts: [] };
   const restoredDeliveries = new Map(journalHistory.deliveries.map((delivery) => [delivery.id, delivery]));
   const sender =
@@ -73,6 +75,7 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
     payloads,
     changed: (delivery) => publish({ type: "delivery", delivery: withCopiedAttempts(delivery) }),
     now: wallClock,
+    warn,
   });
   const pushTasks = createPushTasks({
     clock,
@@ -80,7 +83,12 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
     emit: (task, event) => deliveries.add(task.taskId, event)?.id,
     changed: (task) => {
       const view = taskView(task);
-      history?.save(view);
+      // A step is kept before the API answers or anything is sent. One that produced a callback is
+      // kept by the callback's journal record, which a restart believes over the view (`restoredTask`):
+      // its view, like a run of activity, is written with the next batch. Any other is written now.
+      const step = task.timeline.at(-1);
+      if (step?.kind === "activity" || step?.deliveryId !== undefined) history?.save(view);
+      else history?.saveNow(view);
       publish({ type: "task", task: view });
     },
   });
@@ -120,23 +128,24 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
     checkCallbackScheme(url);
     settings.callback = url;
     publish({ type: "settings", settings: settingsView() });
+    deliveries.settingsChanged();
   }
 
-  /** A task of this run, for the Cloud API: Tencent's code when there is none. */
+  /** A task, for the Cloud API: Tencent's code when there is none. */
   function pushTask(taskId: string): PushTask {
     const task = pushTasks.get(taskId);
     if (!task) throw new TiwApiError("InvalidParameter.TaskNotFound", `The task \`${taskId}\` does not exist.`);
     return task;
   }
 
-  /** A task of this run, for the control surface: 404, or 409 for a task of an earlier run. */
+  /** A task that can change, for the control surface: 404, or 409 for one an earlier run stopped. */
   function existing(taskId: string): PushTask {
     const task = pushTasks.get(taskId);
-    if (task) return task;
-    if (restoredTasks.has(taskId)) {
+    if (!task) throw new KitControlError(404, "not_found", `no task ${taskId}`);
+    if (task.restored) {
       throw new KitControlError(409, "conflict", `task ${taskId} is from an earlier run of the stand-in, restored from the journal: it can no longer change`);
     }
-    throw new KitControlError(404, "not_found", `no task ${taskId}`);
+    return task;
   }
 
   /** This run's delivery, or one of an earlier run from the journal. */
@@ -161,6 +170,7 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
   }
 
   if (options.callback !== undefined) setCallback(options.callback);
+  if (options.journal) takeOverEarlierRun({ journal: options.journal, history, clock, pushTasks, deliveries, route: callbackRoute(), warn });
 
   return {
     sdkAppId,
@@ -176,6 +186,7 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
     setCallbackKey(key) {
       settings.callbackKey = key;
       publish({ type: "settings", settings: settingsView() });
+      deliveries.settingsChanged();
     },
     callbackSettings: () => ({ Callback: settings.callback, CallbackKey: settings.callbackKey }),
     startPush,
@@ -185,12 +196,10 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
       pushTasks.stop(task, "USER_CALL");
     },
     describePush: (taskId) => describe(pushTask(taskId)),
-    tasks: () => [...pushTasks.list().map(taskView), ...[...restoredTasks.values()].map(copyTask)],
+    tasks: () => pushTasks.list().map(taskView),
     task(taskId) {
       const task = pushTasks.get(taskId);
-      if (task) return taskView(task);
-      const restored = restoredTasks.get(taskId);
-      return restored && copyTask(restored);
+      return task && taskView(task);
     },
     trigger(taskId, trigger) {
       const task = existing(taskId);
@@ -262,6 +271,7 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
     async close() {
       clock.close();
       pushTasks.close();
+      deliveries.close();
       await chaos.close();
       await sender.close();
       await deliveries.settled();
@@ -276,8 +286,4 @@ export function checkCallbackScheme(url: string): void {
   if (url !== "" && (!/^https?:\/\//i.test(url) || !URL.canParse(url))) {
     throw new TiwApiError("InvalidParameter.CallbackAddressFormatError", `The callback address \`${url}\` is not an http:// or https:// URL.`);
   }
-}
-
-function copyTask(task: KitTask): KitTask {
-  return { ...task, timeline: task.timeline.map((entry) => ({ ...entry })) };
 }

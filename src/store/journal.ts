@@ -38,6 +38,8 @@ export interface Journal {
   hasEvent(eventId: string): boolean;
   /** Resolves once every queued write is committed. */
   flush(): Promise<void>;
+  /** Commits every queued write now, in one transaction, durable on return; throws if that fails (the writes stay queued). */
+  commit(): void;
   // Reads see this journal's own queued writes: they commit them first (with nothing queued, nothing is written).
   getEvent(eventId: string): JournalEvent | undefined;
   listEvents(filter?: EventFilter): JournalEvent[];
@@ -99,6 +101,7 @@ export function openJournal(path: string, options: OpenJournalOptions = {}): Jou
     setOutcome: writes.setOutcome,
     hasEvent: (eventId) => writes.isQueued(eventId) || reads.hasEvent(eventId),
     flush: writes.flush,
+    commit: writes.commitQueued,
     getEvent: committed(reads.getEvent),
     listEvents: committed(reads.listEvents),
     listAttempts: committed(reads.listAttempts),

@@ -15,6 +15,11 @@ export interface StoredTask {
 export interface TaskHistory<Task extends StoredTask> {
   /** Queues the latest view of a task; written with the others queued within `writeEveryMs`. */
   save(task: Task): void;
+  /**
+   * Writes the latest view of a task now, with the others queued: a kill right after cannot lose
+   * it. A failed write is reported and retried as for `save`.
+   */
+  saveNow(task: Task): void;
   /** The tasks of earlier runs, newest first, as they were saved. */
   restore(): Task[];
   /** Writes what is queued; the file stays open for the journal. */
@@ -84,6 +89,10 @@ export function openTaskHistory<Task extends StoredTask>(database: StoreDatabase
       if (scheduled) return;
       scheduled = true;
       setTimeout(write, writeEveryMs).unref();
+    },
+    saveNow(task) {
+      queued.set(task.taskId, task);
+      write();
     },
     restore: () => earlier,
     close() {

@@ -347,7 +347,7 @@ describe("GET /_kit/deliveries/{id}/payload", () => {
 });
 
 describe("history from the journal", () => {
-  it("shows a restarted stand-in the tasks, deliveries and bursts of the run before, read-only, and resends them", async () => {
+  it("shows a restarted stand-in the tasks, deliveries and bursts of the run before, its stopped tasks read-only, and resends them", async () => {
     let healthy = false;
     const receiver = createReceiver({ callbackKey, sdkAppId });
     const server = await serve(async (request) => (healthy || !(await request.clone().text()).includes('"EXCEPTION"') ? receiver.fetch(request) : new Response("down", { status: 503 })));
@@ -377,7 +377,8 @@ describe("history from the journal", () => {
     const second = createTiwApi({ ...options, journal: secondJournal });
     cleanups.push(() => second.close());
     expect(second.settings().journal).toBe(path);
-    expect(second.tasks()).toEqual(tasks.map((task) => ({ ...task, restored: true })));
+    // A stopped task is history; one still pushing goes on in this run.
+    expect(second.tasks()).toEqual(tasks.map((task) => (task.taskId === pushing.taskId ? task : { ...task, restored: true })));
     // Newest first by when each was first sent (the journal's order); the same deliveries.
     const byId = (a: KitDelivery, b: KitDelivery) => (a.id < b.id ? -1 : 1);
     expect(second.deliveries().sort(byId)).toEqual(deliveries.sort(byId));
@@ -385,7 +386,8 @@ describe("history from the journal", () => {
     expect((await kit(second, "GET", `tasks/${stopped.taskId}`)).json).toMatchObject({ taskId: stopped.taskId, restored: true });
 
     // History is read-only; its callbacks can be sent again, with the key configured now.
-    expect(await kit(second, "POST", `tasks/${pushing.taskId}/stop`)).toMatchObject({ status: 409, json: { message: expect.stringContaining("earlier run") } });
+    expect(await kit(second, "POST", `tasks/${stopped.taskId}/stop`)).toMatchObject({ status: 409, json: { message: expect.stringContaining("earlier run") } });
+    expect(await kit(second, "POST", `tasks/${pushing.taskId}/stop`)).toMatchObject({ status: 200, json: { describe: { Status: "STOPPED", FinishReason: "USER_CALL" } } });
     const earlier = (await kit(second, "GET", `deliveries/${stopped.taskId}.stopped/payload`)).json as KitPayload;
     expect(earlier).toMatchObject({ exact: false, signature: { result: "unknown" } });
     healthy = true;

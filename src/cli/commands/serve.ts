@@ -26,6 +26,8 @@ export const serveCommand = defineCommand({
     "may run ahead of the wall clock, and the output says how far; callbacks are always signed on the wall clock",
     "(ExpireTime = the later of send time and Timestamp, + --expire-window), so a receiver never sees them expired.",
     "Dashboard at /ui/: every task, callback and delivery live, and buttons to drive them.",
+    "Each callback is journaled when it is produced: started again on the same --journal (after Ctrl-C, a crash",
+    "or kill -9), serve sends what was left pending and goes on with the tasks still PREPARED or PUSHING.",
     "Runs until Ctrl-C.",
   ].join("\n"),
   options: {
