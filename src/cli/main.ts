@@ -87,7 +87,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     // Library errors carry their own "tiw-push-kit: ..." message; the stack helps nobody here.
     const message = error instanceof Error ? error.message : String(error);
     await write(io.stderr, `${message.startsWith(program) ? message : `${program} ${name}: ${message}`}\n`);
-    return error instanceof RangeError ? 2 : 1;
+    // A bad option or a journal that cannot be used (in use, damaged, unwritable) is "cannot run": 2. Named, not imported: the store loads only with a journal.
+    return error instanceof RangeError || (error instanceof Error && error.name === "JournalError") ? 2 : 1;
   }
 }
 

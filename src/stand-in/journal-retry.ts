@@ -59,9 +59,12 @@ export function createJournalRetry(options: JournalRetryOptions): JournalRetry {
           write();
           return Promise.resolve(true);
         } catch (error) {
+          // The store's errors already say which journal and why (e.g. "disk full (SQLITE_FULL)"): not said twice.
+          const cause = error instanceof Error ? error.message : String(error);
+          const refused = cause.startsWith("tiw-push-kit: ") ? cause : `tiw-push-kit: the journal cannot be written (${cause})`;
           options.warn(
-            `tiw-push-kit: the journal cannot be written (${error instanceof Error ? error.message : String(error)}): callbacks stay pending in memory, ` +
-              `and are journaled and sent once it can be written again (tried every ${retryMs / 1000} s); a kill before then loses them`,
+            `${refused}: callbacks stay pending in memory, and are journaled and sent once it can be written again ` +
+              `(tried every ${retryMs / 1000} s); a kill before then loses them`,
           );
           retryLater();
         }

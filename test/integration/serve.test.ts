@@ -135,3 +135,23 @@ describe("tiw-push-kit serve", () => {
     expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining(`port ${port} on 127.0.0.1 is already in use`) });
   });
 });
+
+describe("serve on a journal it cannot use", () => {
+  it("exits 2 with one line when another live process holds the journal", async () => {
+    const journal = join(dir, "held.db");
+    const { spawn } = await import("node:child_process");
+    const { hostname } = await import("node:os");
+    const { writeFileSync } = await import("node:fs");
+    // A live process that is not this one holds the lock, as a running emit would.
+    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
+    try {
+      writeFileSync(`${journal}.lock`, JSON.stringify({ pid: holder.pid, host: hostname(), since: new Date().toISOString(), token: "other" }) + "\n");
+      const result = await cli(["serve", "--port", "0", "--journal", journal]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/in use by process \d+/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      holder.kill();
+    }
+  });
+});

@@ -287,7 +287,7 @@ describe("serve on a full disk", () => {
 
     const taskIds = Array.from({ length: 40 }, () => api.createTask().taskId);
     for (const taskId of taskIds) api.trigger(taskId, "stop");
-    await waitFor(() => seen.some((message) => message.startsWith("tiw-push-kit: the journal cannot be written (database or disk is full)")), 5000, "the warning");
+    await waitFor(() => seen.some((message) => /^tiw-push-kit: the journal .* cannot be written: disk full \(SQLITE_FULL\).*: callbacks stay pending in memory/.test(message)), 5000, "the warning");
     await new Promise((resolve) => setTimeout(resolve, 200));
     const statuses = () => api.deliveries().map((delivery) => delivery.status);
     expect(statuses()).not.toContain("failed");
