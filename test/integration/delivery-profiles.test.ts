@@ -1,16 +1,11 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/server/node.js";
+import { describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.js";
 import { recordingServer } from "../helpers/servers.js";
+import { closedAfterEach, tempDir } from "../helpers/test-lifecycle.js";
 
-const dir = mkdtempSync(join(tmpdir(), "tiw-push-kit-profiles-"));
-const servers: RunningServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const dir = tempDir("profiles");
+const servers = closedAfterEach();
 
 describe("delivery profiles", () => {
   it("names each profile after its source in --help, the documented one labelled as assumed for push", async () => {

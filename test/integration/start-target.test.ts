@@ -1,16 +1,12 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createReceiver } from "../../src/receiver/reference-receiver.js";
-import { serve, type RunningServer } from "../../src/server/node.js";
+import { serve } from "../../src/server/node.js";
 import { liveCli, waitFor } from "../helpers/servers.js";
+import { closedAfterEach, tempDir } from "../helpers/test-lifecycle.js";
 
-const dir = mkdtempSync(join(tmpdir(), "tiw-push-kit-start-target-"));
-const servers: RunningServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const dir = tempDir("start-target");
+const servers = closedAfterEach();
 
 describe("start --target: the quick start against your own receiver", () => {
   it("drives the user's receiver with the user's key instead of starting the built-in one, and says which key it signs with", async () => {

@@ -1,21 +1,16 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { taskEvents } from "../../src/generate/task-events.js";
 import { validateEvent } from "../../src/spec/validation.js";
-import type { RunningServer } from "../../src/server/node.js";
 import type { WhiteboardPushStartedEvent, WhiteboardPushStoppedEvent } from "../../src/tiw/events.js";
 import { cli } from "../helpers/cli.js";
 import { recordingServer } from "../helpers/servers.js";
 import { callbackOf, isSignedWith, validEventViolations, type ArrivedCallback } from "../helpers/wire-clock.js";
+import { closedAfterEach, tempDir } from "../helpers/test-lifecycle.js";
 
 const key = "trigger-key";
-const dir = mkdtempSync(join(tmpdir(), "tiw-push-kit-trigger-"));
-const servers: RunningServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const dir = tempDir("trigger");
+const servers = closedAfterEach();
 
 describe("trigger", () => {
   it("sends exactly the Stopped asked for, signed, with the rest realistic, consistent and on time", async () => {
