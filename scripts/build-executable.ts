@@ -1,12 +1,12 @@
 /**
  * `npm run build:executable`: the CLI as one Linux executable that needs no Node.js, for CI jobs of
  * receivers written in Go, Java, PHP or Python. Node's single executable applications: esbuild
- * bundles `src/cli/main.ts` into one ES module, Node writes it into a preparation blob next to a
+ * bundles `src/cli/bin.ts` (the checked entry, which runs the CLI) into one ES module, Node writes it into a preparation blob next to a
  * small CommonJS main (`scripts/executable/sea-main.ts`), and postject injects the blob into a copy
  * of the Node binary running this script. Writes `dist-executable/tiw-push-kit-linux-<arch>`.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,6 +41,11 @@ function stripDebugSymbols(executable: string): void {
   }
 }
 
+/** The version `--version` prints: the package's, read at build time. */
+function packageJsonVersion(): string {
+  return (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
+}
+
 async function buildExecutable(): Promise<string> {
   if (process.platform !== "linux") throw new Error(`tiw-push-kit: build:executable builds Linux executables on Linux; this is ${process.platform}`);
   const postject = createRequire(import.meta.url).resolve("postject/dist/cli.js");
@@ -53,7 +58,7 @@ async function buildExecutable(): Promise<string> {
     const executableUrl = join(root, "scripts", "executable", "executable-url.ts");
     // Stack traces name the bundle, not the whole `data:` URL it is imported from.
     const sourceUrl = "//# sourceURL=tiw-push-kit.mjs";
-    await bundle(join(root, "src", "cli", "main.ts"), cli, { format: "esm", inject: [executableUrl], define: { "import.meta.url": "executableUrl" }, footer: { js: sourceUrl } });
+    await bundle(join(root, "src", "cli", "bin.ts"), cli, { format: "esm", inject: [executableUrl], define: { "import.meta.url": "executableUrl", TIW_PUSH_KIT_VERSION: JSON.stringify(packageJsonVersion()) }, footer: { js: sourceUrl } });
     await bundle(join(root, "scripts", "executable", "sea-main.ts"), main, { format: "cjs" });
     const config = { main, output: blob, assets: { "cli.mjs": cli }, disableExperimentalSEAWarning: true };
     writeFileSync(join(work, "sea-config.json"), JSON.stringify(config));

@@ -11,6 +11,8 @@ import { getAsset } from "node:sea";
 process.argv[1] = process.execPath;
 const cli = Buffer.from(getAsset("cli.mjs")).toString("base64");
 import(`data:text/javascript;base64,${cli}`).catch((error: unknown) => {
-  process.stderr.write(`tiw-push-kit: the executable could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // Node names the module by its whole data: URL (hundreds of KB of base64) in some messages: named by file instead.
+  const text = (error instanceof Error ? (error.stack ?? error.message) : String(error)).replace(/data:text\/javascript;base64,[A-Za-z0-9+/=]+/g, "tiw-push-kit.mjs");
+  process.stderr.write(`tiw-push-kit: the executable could not start: ${text}\n`);
   process.exitCode = 2;
 });

@@ -42,7 +42,11 @@ function overview(): string {
 }
 
 /** The installed package's version, read only when asked for. */
+/** Set by the standalone executable's build (it has no package.json to read); undeclared everywhere else. */
+declare const TIW_PUSH_KIT_VERSION: string | undefined;
+
 async function packageVersion(): Promise<string> {
+  if (typeof TIW_PUSH_KIT_VERSION === "string") return TIW_PUSH_KIT_VERSION;
   const { readFile } = await import("node:fs/promises");
   const manifest = await readFile(new URL(import.meta.resolve(`${program}/package.json`)), "utf8");
   return (JSON.parse(manifest) as { version: string }).version;

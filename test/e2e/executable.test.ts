@@ -87,6 +87,8 @@ describe("the standalone executable, with no Node on PATH", () => {
       expect(commandHelp.stdout, name).toContain(`Usage: tiw-push-kit ${name}`);
       expect(commandHelp.code, name).toBe(0);
     }
+    // No package.json beside it: the version is built in.
+    expect((await run(["--version"])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     const usage = await run(["verify", "--level", "lenient"]);
     expect(usage.stderr).toContain("tiw-push-kit verify:");
     expect(usage.code).toBe(2);
