@@ -1,0 +1,131 @@
+// @ts-check
+/* global document, Element, HTMLButtonElement, HTMLFormElement, HTMLInputElement */
+/** What the page's buttons and forms do: each calls a `/_kit/` endpoint and says what happened. */
+import { byId, plural } from "./dom.js";
+import { post } from "./kit-client.js";
+import { alertUser, tell } from "./notices.js";
+import { showPayload } from "./payload-dialog.js";
+import { scheduleRender } from "./render.js";
+import { putBurst, putDelivery, putTask, state, taskPage } from "./state.js";
+
+/** @typedef {import("./kit-types.js").KitTask} KitTask */
+/** @typedef {import("./kit-types.js").KitDelivery} KitDelivery */
+/** @typedef {import("./kit-types.js").KitChaosBurst} KitChaosBurst */
+
+/** @type {Record<string, (id: string) => Promise<string>>} */
+const taskActionsById = {
+  "start-now": async (id) => {
+    putTask(/** @type {KitTask} */ (await post(`tasks/${encodeURIComponent(id)}/start`)));
+    return `Task ${id} is PUSHING: WhiteboardPushStarted is on its way.`;
+  },
+  stop: async (id) => {
+    putTask(/** @type {KitTask} */ (await post(`tasks/${encodeURIComponent(id)}/stop`)));
+    return `Task ${id} stopped (USER_CALL): WhiteboardPushStopped is on its way.`;
+  },
+  timeout: async (id) => {
+    putTask(/** @type {KitTask} */ (await post(`tasks/${encodeURIComponent(id)}/timeout`)));
+    return `Task ${id} timed out (AUTO): WhiteboardPushStopped is on its way.`;
+  },
+  exception: async (id) => {
+    putTask(/** @type {KitTask} */ (await post(`tasks/${encodeURIComponent(id)}/exception`)));
+    return `Task ${id} ended with EXCEPTION: WhiteboardPushStopped is on its way.`;
+  },
+  resend: async (id) => {
+    const delivery = /** @type {KitDelivery} */ (await post(`deliveries/${encodeURIComponent(id)}/resend`));
+    putDelivery(delivery);
+    return `Resending ${id} as ${delivery.id}, with the key configured now.`;
+  },
+};
+
+/**
+ * Runs `work` once at a time per button. The button is marked busy, not disabled: a disabled
+ * button drops the keyboard focus, which would send a keyboard user back to the top of the page.
+ * @param {HTMLButtonElement} button
+ * @param {() => Promise<void>} work
+ */
+async function whileBusy(button, work) {
+  if (button.getAttribute("aria-disabled") === "true") return;
+  button.setAttribute("aria-disabled", "true");
+  try {
+    await work();
+  } finally {
+    button.removeAttribute("aria-disabled");
+  }
+}
+
+/** @param {MouseEvent} event */
+async function onClick(event) {
+  const target = event.target instanceof Element ? event.target.closest("button[data-action]") : null;
+  if (!(target instanceof HTMLButtonElement)) return;
+  const action = target.dataset.action ?? "";
+  const id = target.dataset.id ?? "";
+  if (action === "more-tasks") {
+    state.shownTasks += taskPage;
+    scheduleRender();
+    return;
+  }
+  await whileBusy(target, async () => {
+    try {
+      if (action === "payload") await showPayload(id, target);
+      else {
+        const run = taskActionsById[action];
+        if (run) tell(await run(id));
+      }
+      scheduleRender();
+    } catch (error) {
+      alertUser(/** @type {Error} */ (error).message);
+    }
+  });
+}
+
+/** @param {SubmitEvent} event */
+async function onStart(event) {
+  event.preventDefault();
+  const form = byId("start-form", HTMLFormElement);
+  /** @type {Record<string, number>} */
+  const body = {};
+  for (const name of ["RoomId", "AutoStopTimeout"]) {
+    const input = form.elements.namedItem(name);
+    if (input instanceof HTMLInputElement && input.value !== "") body[name] = Number(input.value);
+  }
+  await whileBusy(byId("start-task", HTMLButtonElement), async () => {
+    try {
+      const task = /** @type {KitTask} */ (await post("tasks", body));
+      putTask(task);
+      const prepare = state.settings ? ` for ${state.settings.prepareSeconds} virtual s` : "";
+      tell(`Started task ${task.taskId} (RoomId ${task.describe.RoomId}): PREPARED${prepare}, then PUSHING.`);
+      scheduleRender();
+    } catch (error) {
+      alertUser(`Could not start a task: ${/** @type {Error} */ (error).message}`);
+    }
+  });
+}
+
+/** @param {SubmitEvent} event */
+async function onChaos(event) {
+  event.preventDefault();
+  const form = byId("chaos-form", HTMLFormElement);
+  const faults = [...form.querySelectorAll('input[name="fault"]')].filter((box) => box instanceof HTMLInputElement && box.checked && !box.disabled).map((box) => /** @type {HTMLInputElement} */ (box).value);
+  if (faults.length === 0) {
+    alertUser("Choose at least one fault for the chaos burst.");
+    return;
+  }
+  const count = Number(byId("chaos-count", HTMLInputElement).value || "10");
+  await whileBusy(byId("send-burst", HTMLButtonElement), async () => {
+    try {
+      const burst = /** @type {KitChaosBurst} */ (await post("chaos-bursts", { count, faults }));
+      putBurst(burst);
+      tell(`Chaos burst ${burst.id}: sending ${plural(burst.deliveries.length, "callback", "callbacks")} to ${burst.target}.`);
+      scheduleRender();
+    } catch (error) {
+      alertUser(`Could not send a chaos burst: ${/** @type {Error} */ (error).message}`);
+    }
+  });
+}
+
+/** Wires the buttons (one listener for every card's) and the forms. */
+export function setUpActions() {
+  document.addEventListener("click", (event) => void onClick(event));
+  byId("start-form", HTMLFormElement).addEventListener("submit", (event) => void onStart(event));
+  byId("chaos-form", HTMLFormElement).addEventListener("submit", (event) => void onChaos(event));
+}

@@ -1,0 +1,96 @@
+// @ts-check
+/* global HTMLElement */
+/** The chaos bursts, newest first: each callback's fault, what a correct receiver does, and the answer. */
+import { byId, duration, h, hidden, time } from "./dom.js";
+import { state } from "./state.js";
+
+/** @typedef {import("./kit-types.js").KitChaosBurst} KitChaosBurst */
+
+const faultText = {
+  "bad-sign": "Sign made with another key",
+  expired: "ExpireTime in the past",
+  "wrong-app": "another SdkAppId",
+  malformed: "broken JSON or schema",
+  "unknown-fields": "extra unknown fields",
+};
+
+/** @param {KitChaosBurst} burst */
+function burstCard(burst) {
+  const answered = burst.deliveries.filter((delivery) => delivery.passed !== null);
+  const failed = answered.filter((delivery) => delivery.passed === false).length;
+  const pending = burst.deliveries.length - answered.length;
+  // A restored burst sends nothing more: what was unanswered when its run ended stays so.
+  const summary =
+    pending > 0
+      ? h("span", { class: "badge" }, [`${pending} of ${burst.deliveries.length} ${burst.restored ? "never answered" : "still sending"}`])
+      : failed === 0
+        ? h("span", { class: "badge ok" }, [`all ${burst.deliveries.length} answered as expected`])
+        : h("span", { class: "badge bad" }, [`${failed} of ${burst.deliveries.length} not as expected`]);
+  const titleId = `burst-${burst.id}`;
+  return h("li", { class: "burst", "data-burst": burst.id }, [
+    h("article", { "aria-labelledby": titleId }, [
+      h("div", { class: "task-head" }, [
+        h("h3", { id: titleId }, ["Chaos burst ", h("code", {}, [burst.id])]),
+        summary,
+        burst.restored ? h("span", { class: "badge" }, ["earlier run"]) : null,
+      ]),
+      h("p", { class: "meta" }, [h("span", {}, ["sent ", time(burst.createdAt)]), h("span", {}, ["to ", h("code", {}, [burst.target])])]),
+      h("table", {}, [
+        h("caption", { class: "sr-only" }, [`Callbacks of chaos burst ${burst.id}`]),
+        h("thead", {}, [h("tr", {}, ["Fault", "Callback", "Expected", "Answer", "Verdict", "Body"].map((name) => h("th", { scope: "col" }, [name])))]),
+        h(
+          "tbody",
+          {},
+          burst.deliveries.map((delivery) => {
+            const last = delivery.attempts.at(-1);
+            const answer = !last ? "…" : last.status === null ? (last.error ?? "no answer") : `HTTP ${last.status} · ${duration(last.durationMs)}`;
+            const verdict =
+              delivery.passed === null
+                ? h("span", { class: "badge" }, [delivery.status === "pending" && !burst.restored ? "sending…" : "no answer"])
+                : delivery.passed
+                  ? h("span", { class: "badge ok" }, ["✓ as expected"])
+                  : h("span", { class: "badge bad" }, [delivery.expected === "rejected" ? "✗ forgery accepted" : "✗ refused a valid callback"]);
+            return h("tr", { "data-fault": delivery.fault }, [
+              h("td", {}, [h("code", {}, [delivery.fault]), h("span", { class: "hint block" }, [faultText[delivery.fault]])]),
+              h("td", {}, [h("span", { class: "event-type" }, [delivery.eventType])]),
+              h("td", {}, [delivery.expected === "rejected" ? "a 4xx" : "200"]),
+              h("td", { class: "mono nowrap" }, [answer]),
+              h("td", {}, [verdict]),
+              h("td", {}, [
+                h("button", { type: "button", class: "small", "data-action": "payload", "data-id": delivery.id, "data-focus": `payload:${delivery.id}` }, [
+                  "Payload",
+                  hidden(` of ${delivery.fault} ${delivery.eventType} in burst ${burst.id}`),
+                ]),
+              ]),
+            ]);
+          }),
+        ),
+      ]),
+    ]),
+  ]);
+}
+
+/** @type {Map<string, { element: HTMLElement, version: string }>} */
+const burstCards = new Map();
+
+export function renderBursts() {
+  const ordered = [...state.bursts.values()].sort((a, b) => Number(Boolean(a.restored)) - Number(Boolean(b.restored)) || b.createdAt - a.createdAt);
+  const list = byId("burst-list", HTMLElement);
+  const elements = ordered.map((burst) => {
+    const version = JSON.stringify(burst);
+    let card = burstCards.get(burst.id);
+    if (!card || card.version !== version) {
+      const element = burstCard(burst);
+      card?.element.replaceWith(element);
+      card = { element, version };
+      burstCards.set(burst.id, card);
+    }
+    return card.element;
+  });
+  // Bursts are few: put them in order without moving the ones already in place.
+  elements.forEach((element, index) => {
+    if (list.children[index] !== element) list.insertBefore(element, list.children[index] ?? null);
+  });
+  byId("burst-count", HTMLElement).textContent = ordered.length ? `(${ordered.length})` : "";
+  byId("no-bursts", HTMLElement).hidden = ordered.length > 0;
+}
