@@ -174,7 +174,7 @@ describe("the dashboard in Chromium", () => {
     await answered(stepOf(card(page, pushing), '[data-kind="started"]'), 200);
     await page.getByLabel("Callbacks").fill("5");
     await page.getByRole("button", { name: "Send a chaos burst" }).click();
-    await page.getByText("all 5 answered as expected").waitFor({ timeout: waitMs });
+    await page.locator("li.burst").getByText("all 5 answered as expected").waitFor({ timeout: waitMs });
     expect(await page.locator(".retries").allTextContents()).toEqual(["1 retry", "1 retry"]);
     expect(await page.locator(".badge", { hasText: /^failed$/ }).count()).toBe(1);
     expect(await lowContrast(page)).toEqual([]);

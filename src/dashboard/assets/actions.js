@@ -1,16 +1,16 @@
 // @ts-check
 /* global document, Element, HTMLButtonElement, HTMLFormElement, HTMLInputElement */
-/** What the page's buttons and forms do: each calls a `/_kit/` endpoint and says what happened. */
-import { byId, plural } from "./dom.js";
+/** What the task buttons and the start form do: each calls a `/_kit/` endpoint and says what happened. */
+import { whileBusy } from "./busy.js";
+import { byId } from "./dom.js";
 import { post } from "./kit-client.js";
 import { alertUser, tell } from "./notices.js";
 import { showPayload } from "./payload-dialog.js";
 import { scheduleRender } from "./render.js";
-import { putBurst, putDelivery, putTask, state, taskPage } from "./state.js";
+import { putDelivery, putTask, state, taskPage } from "./state.js";
 
 /** @typedef {import("./kit-types.js").KitTask} KitTask */
 /** @typedef {import("./kit-types.js").KitDelivery} KitDelivery */
-/** @typedef {import("./kit-types.js").KitChaosBurst} KitChaosBurst */
 
 /** @type {Record<string, (id: string) => Promise<string>>} */
 const taskActionsById = {
@@ -36,22 +36,6 @@ const taskActionsById = {
     return `Resending ${id} as ${delivery.id}, with the key configured now.`;
   },
 };
-
-/**
- * Runs `work` once at a time per button. The button is marked busy, not disabled: a disabled
- * button drops the keyboard focus, which would send a keyboard user back to the top of the page.
- * @param {HTMLButtonElement} button
- * @param {() => Promise<void>} work
- */
-async function whileBusy(button, work) {
-  if (button.getAttribute("aria-disabled") === "true") return;
-  button.setAttribute("aria-disabled", "true");
-  try {
-    await work();
-  } finally {
-    button.removeAttribute("aria-disabled");
-  }
-}
 
 /** @param {MouseEvent} event */
 async function onClick(event) {
@@ -101,31 +85,8 @@ async function onStart(event) {
   });
 }
 
-/** @param {SubmitEvent} event */
-async function onChaos(event) {
-  event.preventDefault();
-  const form = byId("chaos-form", HTMLFormElement);
-  const faults = [...form.querySelectorAll('input[name="fault"]')].filter((box) => box instanceof HTMLInputElement && box.checked && !box.disabled).map((box) => /** @type {HTMLInputElement} */ (box).value);
-  if (faults.length === 0) {
-    alertUser("Choose at least one fault for the chaos burst.");
-    return;
-  }
-  const count = Number(byId("chaos-count", HTMLInputElement).value || "10");
-  await whileBusy(byId("send-burst", HTMLButtonElement), async () => {
-    try {
-      const burst = /** @type {KitChaosBurst} */ (await post("chaos-bursts", { count, faults }));
-      putBurst(burst);
-      tell(`Chaos burst ${burst.id}: sending ${plural(burst.deliveries.length, "callback", "callbacks")} to ${burst.target}.`);
-      scheduleRender();
-    } catch (error) {
-      alertUser(`Could not send a chaos burst: ${/** @type {Error} */ (error).message}`);
-    }
-  });
-}
-
-/** Wires the buttons (one listener for every card's) and the forms. */
+/** Wires the buttons (one listener for every card's) and the form that starts tasks. */
 export function setUpActions() {
   document.addEventListener("click", (event) => void onClick(event));
   byId("start-form", HTMLFormElement).addEventListener("submit", (event) => void onStart(event));
-  byId("chaos-form", HTMLFormElement).addEventListener("submit", (event) => void onChaos(event));
 }

@@ -1,7 +1,8 @@
 // @ts-check
 /* global HTMLElement */
 /** The chaos bursts, newest first: each callback's fault, what a correct receiver does, and the answer. */
-import { byId, duration, h, hidden, time } from "./dom.js";
+import { answerText, burstCounts, expectedText, verdictBadge } from "./burst-verdict.js";
+import { byId, h, hidden, time } from "./dom.js";
 import { state } from "./state.js";
 
 /** @typedef {import("./kit-types.js").KitChaosBurst} KitChaosBurst */
@@ -16,16 +17,13 @@ const faultText = {
 
 /** @param {KitChaosBurst} burst */
 function burstCard(burst) {
-  const answered = burst.deliveries.filter((delivery) => delivery.passed !== null);
-  const failed = answered.filter((delivery) => delivery.passed === false).length;
-  const pending = burst.deliveries.length - answered.length;
-  // A restored burst sends nothing more: what was unanswered when its run ended stays so.
+  const { total, pending, failed } = burstCounts(burst);
   const summary =
     pending > 0
-      ? h("span", { class: "badge" }, [`${pending} of ${burst.deliveries.length} ${burst.restored ? "never answered" : "still sending"}`])
+      ? h("span", { class: "badge" }, [`${pending} of ${total} ${burst.restored ? "never answered" : "still sending"}`])
       : failed === 0
-        ? h("span", { class: "badge ok" }, [`all ${burst.deliveries.length} answered as expected`])
-        : h("span", { class: "badge bad" }, [`${failed} of ${burst.deliveries.length} not as expected`]);
+        ? h("span", { class: "badge ok" }, [`all ${total} answered as expected`])
+        : h("span", { class: "badge bad" }, [`${failed} of ${total} not as expected`]);
   const titleId = `burst-${burst.id}`;
   return h("li", { class: "burst", "data-burst": burst.id }, [
     h("article", { "aria-labelledby": titleId }, [
@@ -41,29 +39,21 @@ function burstCard(burst) {
         h(
           "tbody",
           {},
-          burst.deliveries.map((delivery) => {
-            const last = delivery.attempts.at(-1);
-            const answer = !last ? "…" : last.status === null ? (last.error ?? "no answer") : `HTTP ${last.status} · ${duration(last.durationMs)}`;
-            const verdict =
-              delivery.passed === null
-                ? h("span", { class: "badge" }, [delivery.status === "pending" && !burst.restored ? "sending…" : "no answer"])
-                : delivery.passed
-                  ? h("span", { class: "badge ok" }, ["✓ as expected"])
-                  : h("span", { class: "badge bad" }, [delivery.expected === "rejected" ? "✗ forgery accepted" : "✗ refused a valid callback"]);
-            return h("tr", { "data-fault": delivery.fault }, [
+          burst.deliveries.map((delivery) =>
+            h("tr", { "data-fault": delivery.fault }, [
               h("td", {}, [h("code", {}, [delivery.fault]), h("span", { class: "hint block" }, [faultText[delivery.fault]])]),
               h("td", {}, [h("span", { class: "event-type" }, [delivery.eventType])]),
-              h("td", {}, [delivery.expected === "rejected" ? "a 4xx" : "200"]),
-              h("td", { class: "mono nowrap" }, [answer]),
-              h("td", {}, [verdict]),
+              h("td", {}, [expectedText(delivery)]),
+              h("td", { class: "mono nowrap" }, [answerText(delivery)]),
+              h("td", {}, [verdictBadge(delivery, Boolean(burst.restored))]),
               h("td", {}, [
                 h("button", { type: "button", class: "small", "data-action": "payload", "data-id": delivery.id, "data-focus": `payload:${delivery.id}` }, [
                   "Payload",
                   hidden(` of ${delivery.fault} ${delivery.eventType} in burst ${burst.id}`),
                 ]),
               ]),
-            ]);
-          }),
+            ]),
+          ),
         ),
       ]),
     ]),

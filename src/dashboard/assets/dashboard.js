@@ -7,11 +7,13 @@
  * Plain DOM and ES modules, no framework; types checked by tsc from the spec's generated types.
  */
 import { setUpActions } from "./actions.js";
+import { setUpBurstForm } from "./burst-form.js";
 import { connect } from "./connection.js";
 import { setUpPayloadDialog } from "./payload-dialog.js";
 import { renderClock } from "./settings-view.js";
 
 setUpActions();
+setUpBurstForm();
 setUpPayloadDialog();
 // The virtual clock ticks here, from its last known reading and scale: no request per second.
 setInterval(renderClock, 1000);

@@ -2,6 +2,7 @@
 /* global document, requestAnimationFrame, CSS, HTMLElement */
 /** Draws the page from the state, at most once a frame, the focus kept where the user left it. */
 import { renderBursts } from "./burst-list.js";
+import { renderBurstResult } from "./burst-result.js";
 import { renderSettings } from "./settings-view.js";
 import { renderTasks } from "./task-list.js";
 
@@ -23,6 +24,7 @@ function render() {
   renderSettings();
   renderTasks();
   renderBursts();
+  renderBurstResult();
   if (focusKey && !(document.activeElement instanceof HTMLElement && document.activeElement !== document.body)) {
     const again = document.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`) ?? (fallbackKey ? document.querySelector(`[data-focus="${CSS.escape(fallbackKey)}"]`) : null);
     if (again instanceof HTMLElement) again.focus();
