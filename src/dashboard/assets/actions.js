@@ -1,13 +1,14 @@
 // @ts-check
-/* global document, Element, HTMLButtonElement, HTMLFormElement, HTMLInputElement */
+/* global document, CSS, Element, HTMLElement, HTMLButtonElement, HTMLFormElement, HTMLInputElement */
 /** What the task buttons and the start form do: each calls a `/_kit/` endpoint and says what happened. */
 import { whileBusy } from "./busy.js";
 import { byId } from "./dom.js";
 import { post } from "./kit-client.js";
 import { alertUser, tell } from "./notices.js";
 import { showPayload } from "./payload-dialog.js";
-import { scheduleRender } from "./render.js";
+import { render, scheduleRender } from "./render.js";
 import { putDelivery, putTask, state, taskPage } from "./state.js";
+import { showWaitingTasks } from "./task-list.js";
 
 /** @typedef {import("./kit-types.js").KitTask} KitTask */
 /** @typedef {import("./kit-types.js").KitDelivery} KitDelivery */
@@ -48,6 +49,14 @@ async function onClick(event) {
     scheduleRender();
     return;
   }
+  if (action === "show-new-tasks") {
+    // The button goes away with the tasks it announced: the focus moves to the newest of them.
+    const newest = showWaitingTasks();
+    render();
+    const heading = newest ? document.querySelector(`[data-focus="${CSS.escape(`task:${newest}`)}"]`) : null;
+    if (heading instanceof HTMLElement) heading.focus();
+    return;
+  }
   await whileBusy(target, async () => {
     try {
       if (action === "payload") await showPayload(id, target);
@@ -76,6 +85,8 @@ async function onStart(event) {
     try {
       const task = /** @type {KitTask} */ (await post("tasks", body));
       putTask(task);
+      // Asking for a task is asking to see it, and with it any that arrived before.
+      showWaitingTasks();
       const prepare = state.settings ? ` for ${state.settings.prepareSeconds} virtual s` : "";
       tell(`Started task ${task.taskId} (RoomId ${task.describe.RoomId}): PREPARED${prepare}, then PUSHING.`);
       scheduleRender();

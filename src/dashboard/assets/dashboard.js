@@ -10,11 +10,14 @@ import { setUpActions } from "./actions.js";
 import { setUpBurstForm } from "./burst-form.js";
 import { connect } from "./connection.js";
 import { setUpPayloadDialog } from "./payload-dialog.js";
+import { scheduleRender } from "./render.js";
 import { renderClock } from "./settings-view.js";
+import { setUpTaskList } from "./task-list.js";
 
 setUpActions();
 setUpBurstForm();
 setUpPayloadDialog();
+setUpTaskList(scheduleRender);
 // The virtual clock ticks here, from its last known reading and scale: no request per second.
 setInterval(renderClock, 1000);
 connect();

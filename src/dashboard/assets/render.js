@@ -16,7 +16,8 @@ export function scheduleRender() {
   });
 }
 
-function render() {
+/** Draws the page now, rather than at the next frame: when the next step needs what it draws. */
+export function render() {
   // Cards are rebuilt when they change; the control that had the focus gets it back.
   const active = document.activeElement;
   const focusKey = active instanceof HTMLElement ? active.dataset.focus : undefined;
