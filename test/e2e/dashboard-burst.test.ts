@@ -89,7 +89,7 @@ describe("a chaos burst in Chromium", () => {
     const { page, open, unavailable, standIn } = await stack();
     await open();
     unavailable.next = -1;
-    await page.getByLabel("Callbacks").fill("5");
+    await page.getByLabel("Callbacks", { exact: true }).fill("5");
     await sendButton(page).click();
     await standIn.api.settled();
     await expect.poll(() => burstPanel(page).getByRole("status").innerText(), { timeout: waitMs }).toBe("✗ 5 of 5 not answered as expected.");

@@ -172,7 +172,7 @@ describe("the dashboard in Chromium", () => {
     }
     const pushing = await startTask(page);
     await answered(stepOf(card(page, pushing), '[data-kind="started"]'), 200);
-    await page.getByLabel("Callbacks").fill("5");
+    await page.getByLabel("Callbacks", { exact: true }).fill("5");
     await page.getByRole("button", { name: "Send a chaos burst" }).click();
     await page.locator("li.burst").getByText("all 5 answered as expected").waitFor({ timeout: waitMs });
     expect(await page.locator(".retries").allTextContents()).toEqual(["1 retry", "1 retry"]);

@@ -8,6 +8,7 @@
  */
 import { setUpActions } from "./actions.js";
 import { setUpBurstForm } from "./burst-form.js";
+import { setUpCallbackForm } from "./callback-form.js";
 import { connect } from "./connection.js";
 import { setUpPayloadDialog } from "./payload-dialog.js";
 import { scheduleRender } from "./render.js";
@@ -16,6 +17,7 @@ import { setUpTaskList } from "./task-list.js";
 
 setUpActions();
 setUpBurstForm();
+setUpCallbackForm();
 setUpPayloadDialog();
 setUpTaskList(scheduleRender);
 // The virtual clock ticks here, from its last known reading and scale: no request per second.

@@ -5,6 +5,7 @@ import { byId, dateFormat, h, time } from "./dom.js";
 import { state } from "./state.js";
 
 /** @typedef {import("./dom.js").Child} Child */
+/** @typedef {import("./kit-types.js").KitSettings} KitSettings */
 
 export function renderSettings() {
   const { settings } = state;
@@ -31,6 +32,21 @@ export function renderSettings() {
     box.title = hasKey ? "" : "Needs a callback key";
   }
   byId("empty-callback", HTMLElement).textContent = settings.callback ? `The callback URL is set: ${settings.callback}.` : "No callback URL is set yet.";
+  syncCallbackForm(settings);
+}
+
+/**
+ * The form starts from the settings in force, and follows them while the user has not edited
+ * it (another client may change them meanwhile); an edit in progress is left alone.
+ * @param {KitSettings} settings
+ */
+function syncCallbackForm(settings) {
+  const url = byId("callback-url", HTMLInputElement);
+  if (url.value === url.dataset.synced || url.value === settings.callback) {
+    if (url.value !== settings.callback) url.value = settings.callback;
+    url.dataset.synced = settings.callback;
+  }
+  byId("callback-key", HTMLInputElement).placeholder = settings.callbackKey ? `unchanged (${settings.callbackKey})` : "none: type one to sign callbacks";
 }
 
 export function renderClock() {
