@@ -11,7 +11,7 @@ import { validatorModule } from "./validator-code.js";
 const root = new URL("../", import.meta.url);
 const schemasDir = fileURLToPath(new URL("openapi/schemas/", root));
 const actions = ["SetWhiteboardPushCallback", "SetWhiteboardPushCallbackKey", "DescribeWhiteboardPushCallback", "StartWhiteboardPush", "StopWhiteboardPush", "DescribeWhiteboardPush"];
-const kitRequests = ["KitAdvanceRequest", "KitExceptionRequest", "KitNewTask", "KitChaosRequest"];
+const kitRequests = ["KitAdvanceRequest", "KitExceptionRequest", "KitNewTask", "KitChaosRequest", "KitSettingsRequest"];
 
 const types = async (spec: string) => astToString(await openapiTS(new URL(spec, root), { exportType: true }));
 const documents = [

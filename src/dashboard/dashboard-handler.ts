@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { extname, join } from "node:path";
 import type { FetchHandler } from "../tiw/fetch-handler.js";
 import { packageRoot } from "./package-root.js";
 
@@ -8,10 +8,11 @@ import { packageRoot } from "./package-root.js";
 export const dashboardPath = "/ui/";
 const dashboardPathWithoutSlash = dashboardPath.slice(0, -1);
 
+// The page, its style sheet and its ES modules; nothing else of the folder is served.
 const assetTypes: Record<string, string> = {
-  "index.html": "text/html; charset=utf-8",
-  "dashboard.css": "text/css; charset=utf-8",
-  "dashboard.js": "text/javascript; charset=utf-8",
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
 };
 
 // Everything comes from this origin; the page reads /_kit/ and nothing else.
@@ -38,8 +39,9 @@ export function dashboardAssetsDir(): string {
 }
 
 /**
- * Serves the dashboard's page, script and style sheet under `/ui/`, from memory after the first
- * read. The page talks to the stand-in's `/_kit/` endpoints on the same origin; mount it next to
+ * Serves the dashboard's page, style sheet and script modules under `/ui/`, from memory after the
+ * first read: only the files the assets folder holds, by name, so no path reaches outside it. The
+ * page talks to the stand-in's `/_kit/` endpoints on the same origin; mount it next to
  * `TiwApi.fetch` with `withDashboard`.
  *
  * @example
@@ -48,11 +50,16 @@ export function dashboardAssetsDir(): string {
  */
 export function createDashboardHandler(): FetchHandler {
   const assets = new Map<string, Asset>();
+  let names: Set<string> | undefined;
+  const served = (name: string): boolean => {
+    names ??= new Set(readdirSync(dashboardAssetsDir()).filter((file) => Object.hasOwn(assetTypes, extname(file))));
+    return names.has(name);
+  };
   const assetNamed = (name: string): Asset => {
     let asset = assets.get(name);
     if (!asset) {
       const body = readFileSync(join(dashboardAssetsDir(), name));
-      asset = { body, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`, type: assetTypes[name] ?? "application/octet-stream" };
+      asset = { body, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`, type: assetTypes[extname(name)] ?? "application/octet-stream" };
       assets.set(name, asset);
     }
     return asset;
@@ -62,7 +69,7 @@ export function createDashboardHandler(): FetchHandler {
     const { pathname } = new URL(request.url);
     if (pathname === dashboardPathWithoutSlash) return new Response(null, { status: 308, headers: { location: dashboardPath } });
     const name = pathname === dashboardPath ? "index.html" : pathname.slice(dashboardPath.length);
-    if (!pathname.startsWith(dashboardPath) || !Object.hasOwn(assetTypes, name)) {
+    if (!pathname.startsWith(dashboardPath) || !served(name)) {
       return Response.json({ error: "not_found", message: `no dashboard file ${pathname}` }, { status: 404 });
     }
     if (request.method !== "GET" && request.method !== "HEAD") {

@@ -41,7 +41,14 @@ export type paths = {
         /** Current settings, with the callback key masked */
         get: operations["getKitSettings"];
         put?: never;
-        post?: never;
+        /**
+         * Change the callback URL and key, as SetWhiteboardPushCallback and SetWhiteboardPushCallbackKey do
+         * @description For the dashboard's settings form. Each field is checked as its Cloud API action checks it: the
+         *     URL must be http(s) (or empty, which deletes it; otherwise a 400 whose message carries Tencent's
+         *     `InvalidParameter.CallbackAddressFormatError`), the key at most 64 characters (empty deletes it).
+         *     Nothing changes when a field is refused. The answer is the new settings, the key masked.
+         */
+        post: operations["setKitSettings"];
         delete?: never;
         options?: never;
         head?: never;
@@ -584,6 +591,16 @@ export type components = {
             aheadMs: number;
         };
         /**
+         * KitSettingsRequest
+         * @description The callback settings to change, as SetWhiteboardPushCallback and SetWhiteboardPushCallbackKey change them; a field left out keeps its value. — 要修改的回调设置，与 SetWhiteboardPushCallback、SetWhiteboardPushCallbackKey 相同；未给出的字段保持不变。
+         */
+        KitSettingsRequest: {
+            /** @description Callback URL, http:// or https:// only; an empty string deletes it. — 回调地址，仅支持 http 或 https；空字符串删除。 */
+            callback?: components["schemas"]["Callback"];
+            /** @description Callback key, at most 64 characters; an empty string deletes it. — 回调鉴权密钥，最长 64 字符；空字符串删除。 */
+            callbackKey?: components["schemas"]["CallbackKey"];
+        };
+        /**
          * KitAdvanceRequest
          * @description How far to move the virtual clock: exactly one of seconds or ms, at most ten years. — 拨快虚拟时钟的时长：seconds 与 ms 二者给其一，最多十年。
          */
@@ -887,6 +904,13 @@ export type components = {
             Message: string;
         };
         /**
+         * @description Callback URL, http:// or https:// only; an empty string deletes the configured URL. — 回调地址，仅支持 http 或 https 协议；传空字符串删除已配置的回调地址。
+         * @example https://example.com/tiw/whiteboard-push/callback
+         */
+        Callback: string;
+        /** @description Callback key, at most 64 characters; an empty string deletes the configured key. — 回调鉴权密钥，最长 64 字符；传空字符串删除现有密钥。 */
+        CallbackKey: string;
+        /**
          * WhiteboardPushError
          * @description Present only when the push had an error (Tencent writes it as Error.Code / Error.Message). — 仅当白板推流发生错误时才有该字段（文档写作 Error.Code / Error.Message）。
          */
@@ -1083,6 +1107,32 @@ export interface operations {
                     "application/json": components["schemas"]["KitSettings"];
                 };
             };
+        };
+    };
+    setKitSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KitSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The new settings. — 修改后的设置。 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KitSettings"];
+                };
+            };
+            400: components["responses"]["KitProblem"];
+            403: components["responses"]["KitProblem"];
         };
     };
     getKitClock: {

@@ -28,6 +28,7 @@ export const requestSchemas = [
   "KitExceptionRequest",
   "KitNewTask",
   "KitChaosRequest",
+  "KitSettingsRequest",
 ] as const satisfies readonly (keyof typeof requestCode)[];
 export type RequestSchema = (typeof requestSchemas)[number];
 

@@ -1,128 +1,12 @@
-/**
- * The dashboard in a real browser: Debian's Chromium driven by playwright-core, against the real
- * stand-in (`serveTiwApi`) and the reference receiver, both over HTTP on 127.0.0.1, ports from 0.
- * Chromium is required: without it these tests fail, naming what to install.
- */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createReceiver, type Receiver } from "../../src/receiver/reference-receiver.js";
-import { serve, type RunningServer } from "../../src/server/node.js";
-import { serveTiwApi, type TiwApiServer } from "../../src/server/serve-tiw-api.js";
+import { existsSync, mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { WhiteboardPushEvent } from "../../src/tiw/events.js";
 import { sign } from "../../src/tiw/signing.js";
+import { answered, callbackKey, card, focused, sdkAppId, stack, startStandIn, startTask, stepOf, tabTo, waitMs } from "./dashboard-stack.js";
+import { lowContrast } from "./low-contrast.js";
 
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// Without the background-networking flags Chromium keeps calling out to Google's services.
-const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const callbackKey = "e2e-callback-key";
-const sdkAppId = 1400000001;
 const artifacts = new URL("../../test-results/", import.meta.url);
-const dir = mkdtempSync(join(tmpdir(), "tiw-push-kit-e2e-"));
-const waitMs = 10_000;
-
-/** Launched once; a missing Chromium fails every test with this message, rather than skipping any. */
-let browser: Promise<Browser>;
-beforeAll(() => {
-  browser = launchChromium();
-  // Reported by each test that needs it, not here: a failed beforeAll would mark the tests skipped.
-  browser.catch(() => {});
-});
-afterAll(async () => {
-  await (await browser.catch(() => undefined))?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function launchChromium(): Promise<Browser> {
-  if (!existsSync(executablePath)) {
-    throw new Error(
-      `tiw-push-kit e2e: no Chromium at ${executablePath}. The dashboard's browser tests need it: install Debian's (apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary.`,
-    );
-  }
-  try {
-    return await chromium.launch({ executablePath, headless: true, args: chromiumArgs, timeout: 30_000 });
-  } catch (error) {
-    throw new Error(`tiw-push-kit e2e: Chromium at ${executablePath} did not start: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-interface Stack {
-  standIn: TiwApiServer;
-  receiver: Receiver;
-  /** Callbacks answered 503 from now on, until set back to 0; a positive number counts down. */
-  unavailable: { next: number };
-  page: Page;
-  journal: string;
-  open(standIn?: TiwApiServer): Promise<void>;
-}
-
-/** The stand-in and the reference receiver on free ports, and a fresh browser page. */
-async function stack(journal = join(dir, `${Math.random().toString(36).slice(2)}.db`)): Promise<Stack> {
-  const receiver = createReceiver({ callbackKey, sdkAppId });
-  const unavailable = { next: 0 };
-  const receiverServer: RunningServer = await serve(async (request) => {
-    if (unavailable.next !== 0) {
-      unavailable.next -= 1;
-      return new Response("maintenance", { status: 503 });
-    }
-    return receiver.fetch(request);
-  });
-  cleanups.push(() => receiverServer.close());
-  const standIn = await startStandIn(`${receiverServer.url}/tiw/callback`, journal);
-  const context = await (await browser).newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB", timezoneId: "UTC" });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(error.message));
-  // A refused connection is logged when the stand-in goes away on purpose; anything else is a bug.
-  page.on("console", (message) => void (message.type() === "error" && !message.text().includes("net::ERR_") && problems.push(message.text())));
-  cleanups.push(async () => expect(problems, "errors in the page").toEqual([]));
-  const result: Stack = {
-    standIn,
-    receiver,
-    unavailable,
-    page,
-    journal,
-    async open(server = result.standIn) {
-      await page.goto(server.dashboardUrl ?? "");
-      await page.getByText("● Live").waitFor({ timeout: waitMs });
-    },
-  };
-  return result;
-}
-
-async function startStandIn(callback: string, journal: string): Promise<TiwApiServer> {
-  const standIn = await serveTiwApi({ port: 0, callback, callbackKey, journal, prepareSeconds: 0.2, retries: 1, timeoutMs: 2000 });
-  cleanups.push(() => standIn.close());
-  return standIn;
-}
-
-/** Presses "Start a task" and returns the id the page announces. */
-async function startTask(page: Page): Promise<string> {
-  const notice = page.locator("#notice");
-  const before = await notice.textContent();
-  await page.getByRole("button", { name: "Start a task" }).click();
-  await expect.poll(async () => ((await notice.textContent()) === before ? "" : await notice.textContent()), { timeout: waitMs }).toMatch(/^Started task [a-z0-9]{20} /);
-  const taskId = /Started task ([a-z0-9]{20})/.exec((await notice.textContent()) ?? "")?.[1];
-  if (!taskId) throw new Error("no task id announced");
-  return taskId;
-}
-
-const card = (page: Page, taskId: string) => page.locator(`li.task[data-task="${taskId}"]`);
-const stepOf = (task: Locator, selector: string) => task.locator(`.step${selector}`);
-
-/** Waits until the step's callback was answered `status` on its last attempt. */
-async function answered(step: Locator, status: number): Promise<void> {
-  await expect.poll(async () => (await step.locator(".delivery").first().locator(".attempt").allTextContents()).at(-1) ?? "", { timeout: waitMs }).toMatch(new RegExp(`^attempt \\d+: HTTP ${status} `));
-}
 
 describe("the dashboard in Chromium", () => {
   it("opens on settings with the key masked and an empty state that says what to do first", async () => {
@@ -206,25 +90,6 @@ describe("the dashboard in Chromium", () => {
     expect(await resent.locator(".attempt").allTextContents()).toEqual([expect.stringMatching(/^attempt 1: HTTP 200 /)]);
   });
 
-  it("sends a chaos burst: the reference receiver refuses every forgery and takes the valid callbacks", async () => {
-    const { page, open } = await stack();
-    await open();
-    await page.getByRole("button", { name: "Send a chaos burst" }).click();
-    const burst = page.locator("li.burst").first();
-    await burst.getByText("all 10 answered as expected").waitFor({ timeout: waitMs });
-    const answers = await burst.locator("tbody tr").evaluateAll((rows) => rows.map((row) => [row.getAttribute("data-fault"), row.children[3]?.textContent?.split(" · ")[0]]));
-    expect(answers.slice(0, 5)).toEqual([
-      ["bad-sign", "HTTP 401"],
-      ["expired", "HTTP 401"],
-      ["wrong-app", "HTTP 403"],
-      ["malformed", "HTTP 400"],
-      ["unknown-fields", "HTTP 200"],
-    ]);
-    await burst.locator('tr[data-fault="bad-sign"]').first().getByRole("button", { name: /^Payload/ }).click();
-    await page.getByRole("dialog").waitFor({ timeout: waitMs });
-    expect(await page.locator("#payload-verdict").textContent()).toMatch(/^✗ Does not verify with the configured key \(bad_signature\)/);
-  });
-
   it("shows the same history after a reload, and after a restart of the stand-in on the same journal", async () => {
     const first = await stack();
     const { page, open } = first;
@@ -255,32 +120,23 @@ describe("the dashboard in Chromium", () => {
   it("works with the keyboard alone, names every control, and keeps text readable", async () => {
     const { page, open } = await stack();
     await open();
-    const focused = () => page.evaluate(() => document.activeElement?.getAttribute("data-focus") ?? document.activeElement?.id ?? "");
-    /** Presses Tab until the focused control's key matches, as a keyboard user would. */
-    const tabTo = async (key: RegExp) => {
-      for (let presses = 0; presses < 80; presses++) {
-        if (key.test(await focused())) return;
-        await page.keyboard.press("Tab");
-      }
-      throw new Error(`Tab never reached ${key}`);
-    };
-    await tabTo(/^start-task$/);
+    await tabTo(page, /^start-task$/);
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator("li.task").count(), { timeout: waitMs }).toBe(1);
     const taskId = (await page.locator("li.task").getAttribute("data-task")) ?? "";
     await answered(stepOf(card(page, taskId), '[data-kind="started"]'), 200);
-    await tabTo(new RegExp(`^stop:${taskId}$`));
+    await tabTo(page, new RegExp(`^stop:${taskId}$`));
     await page.keyboard.press("Enter");
     await answered(stepOf(card(page, taskId), '[data-reason="USER_CALL"]'), 200);
     // The Stop button is gone with the push; the focus stays on the task rather than falling to the page.
-    expect(await focused()).toBe(`task:${taskId}`);
-    await tabTo(new RegExp(`^payload:${taskId}\\.started$`));
+    expect(await focused(page)).toBe(`task:${taskId}`);
+    await tabTo(page, new RegExp(`^payload:${taskId}\\.started$`));
     await page.keyboard.press("Enter");
     await page.getByRole("dialog").waitFor();
-    expect(await focused()).toBe("copy-payload");
+    expect(await focused(page)).toBe("copy-payload");
     await page.keyboard.press("Escape");
     await page.getByRole("dialog").waitFor({ state: "hidden" });
-    expect(await focused()).toBe(`payload:${taskId}.started`);
+    expect(await focused(page)).toBe(`payload:${taskId}.started`);
 
     const unnamed = await page.evaluate(() =>
       [...document.querySelectorAll("button, input, [tabindex='0']")]
@@ -295,7 +151,8 @@ describe("the dashboard in Chromium", () => {
   });
 
   it("looks right after a mixed run: saves a screenshot as a test artifact", async () => {
-    const { page, open, unavailable } = await stack();
+    // No journal file: its temporary path would show in the picture.
+    const { page, open, unavailable } = await stack(":memory:");
     await open();
     const outcomes: Array<[string, string]> = [
       ["Stop", "USER_CALL"],
@@ -316,12 +173,15 @@ describe("the dashboard in Chromium", () => {
     }
     const pushing = await startTask(page);
     await answered(stepOf(card(page, pushing), '[data-kind="started"]'), 200);
-    await page.getByLabel("Callbacks").fill("5");
+    await page.getByLabel("Callbacks", { exact: true }).fill("5");
     await page.getByRole("button", { name: "Send a chaos burst" }).click();
-    await page.getByText("all 5 answered as expected").waitFor({ timeout: waitMs });
+    await page.locator("li.burst").getByText("all 5 answered as expected").waitFor({ timeout: waitMs });
     expect(await page.locator(".retries").allTextContents()).toEqual(["1 retry", "1 retry"]);
     expect(await page.locator(".badge", { hasText: /^failed$/ }).count()).toBe(1);
     expect(await lowContrast(page)).toEqual([]);
+    // From the top, as the page opens: the tasks' heading sticks to wherever the page is scrolled.
+    await page.mouse.move(5, 5);
+    await page.evaluate(() => window.scrollTo(0, 0));
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: new URL("dashboard.png", artifacts).pathname, fullPage: true });
     expect(existsSync(new URL("dashboard.png", artifacts))).toBe(true);
@@ -339,39 +199,4 @@ function history(page: Page) {
       ...(task.textContent?.includes("earlier run") ? { earlierRun: true } : {}),
     })),
   );
-}
-
-/** Visible text whose contrast with the background behind it is below WCAG AA (4.5:1, 3:1 for large text). */
-function lowContrast(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const rgba = (color: string) => (color.match(/[\d.]+/g) ?? []).map(Number) as [number, number, number, number?];
-    const luminance = ([r, g, b]: Array<number | undefined>) => {
-      const [R, G, B] = [r, g, b].map((channel) => {
-        const c = (channel ?? 0) / 255;
-        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-      });
-      return 0.2126 * (R ?? 0) + 0.7152 * (G ?? 0) + 0.0722 * (B ?? 0);
-    };
-    const background = (element: Element | null): number[] => {
-      for (let node = element; node; node = node.parentElement) {
-        const [r, g, b, a = 1] = rgba(getComputedStyle(node).backgroundColor);
-        if (a > 0) return [r, g, b];
-      }
-      return [255, 255, 255];
-    };
-    const failures: string[] = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const element = node.parentElement;
-      if (!element || !(node.textContent ?? "").trim() || element.closest("[hidden], .sr-only, dialog:not([open]), :disabled")) continue;
-      if (element.getClientRects().length === 0) continue;
-      const style = getComputedStyle(element);
-      const size = parseFloat(style.fontSize);
-      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-      const [fg, bg] = [luminance(rgba(style.color)), luminance(background(element))];
-      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-      if (ratio < (large ? 3 : 4.5)) failures.push(`${ratio.toFixed(2)}:1 "${(node.textContent ?? "").trim().slice(0, 40)}" in <${element.tagName.toLowerCase()} class="${element.className}">`);
-    }
-    return failures;
-  });
 }

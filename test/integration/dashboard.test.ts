@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
@@ -51,10 +51,12 @@ function recorder(answer: (body: string) => Response | Promise<Response> = () =>
 }
 
 const dashboard = createDashboardHandler();
+/** The page's script modules, the entry `dashboard.js` among them. */
+const scripts = () => readdirSync(dashboardAssetsDir()).filter((name) => name.endsWith(".js"));
 const get = (path: string, init: RequestInit = {}) => dashboard(new Request(`http://127.0.0.1:4010${path}`, init));
 
 describe("the dashboard's files at /ui/", () => {
-  it("serves the page, its script and its style sheet with a strict content security policy", async () => {
+  it("serves the page, its script modules and its style sheet with a strict content security policy", async () => {
     const page = await get("/ui/");
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
@@ -63,9 +65,22 @@ describe("the dashboard's files at /ui/", () => {
     expect(page.headers.get("x-content-type-options")).toBe("nosniff");
     const html = await page.text();
     expect(html).toContain('<script type="module" src="dashboard.js"></script>');
-    expect((await get("/ui/dashboard.js")).headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     expect((await get("/ui/dashboard.css")).headers.get("content-type")).toBe("text/css; charset=utf-8");
-    expect(await (await get("/ui/dashboard.js")).text()).toBe(readFileSync(join(dashboardAssetsDir(), "dashboard.js"), "utf8"));
+    for (const name of scripts()) {
+      const script = await get(`/ui/${name}`);
+      expect(script.headers.get("content-type"), name).toBe("text/javascript; charset=utf-8");
+      expect(await script.text()).toBe(readFileSync(join(dashboardAssetsDir(), name), "utf8"));
+    }
+    // The type declarations the scripts are checked against are not part of the page.
+    expect((await get("/ui/kit-types.d.ts")).status).toBe(404);
+  });
+
+  it("has every module a script imports, from the same folder", () => {
+    const imported = new Set(scripts().flatMap((name) => [...readFileSync(join(dashboardAssetsDir(), name), "utf8").matchAll(/^import .* from "([^"]+)";$/gm)].map((match) => match[1])));
+    expect([...imported].filter((path) => !/^\.\/[a-z-]+\.js$/.test(path ?? ""))).toEqual([]);
+    expect([...imported].map((path) => path?.slice(2)).filter((name) => !scripts().includes(name ?? ""))).toEqual([]);
+    // Each one is used: every module but the entry is imported by another.
+    expect(scripts().filter((name) => name !== "dashboard.js" && !imported.has(`./${name}`))).toEqual([]);
   });
 
   it("redirects /ui to /ui/, revalidates with ETags, answers HEAD, and refuses anything else", async () => {
@@ -89,9 +104,8 @@ describe("the dashboard's files at /ui/", () => {
     const references = [...html.matchAll(/\s(?:src|href)="([^"]*)"/g)].map((match) => match[1]);
     expect(references).toEqual(["data:,", "dashboard.css", "dashboard.js", "#tasks-heading"]);
     expect(readFileSync(join(dashboardAssetsDir(), "dashboard.css"), "utf8")).not.toMatch(/url\(|@import/);
-    const script = readFileSync(join(dashboardAssetsDir(), "dashboard.js"), "utf8");
-    expect(script).not.toMatch(/https?:\/\//);
-    expect(script).toContain('const kit = "../_kit/";');
+    for (const name of scripts()) expect(readFileSync(join(dashboardAssetsDir(), name), "utf8"), name).not.toMatch(/https?:\/\//);
+    expect(readFileSync(join(dashboardAssetsDir(), "kit-client.js"), "utf8")).toContain('export const kit = "../_kit/";');
   });
 
   it("ships them: package.json lists their folder, found from the package root", () => {
@@ -100,9 +114,9 @@ describe("the dashboard's files at /ui/", () => {
     expect(dashboardAssetsDir().replaceAll("\\", "/")).toMatch(/\/src\/dashboard\/assets$/);
   });
 
-  it("has a page script that type-checks against the types generated from the spec", () => {
-    const file = join(dashboardAssetsDir(), "dashboard.js");
-    const program = ts.createProgram([file], {
+  it("has page scripts that type-check against the types generated from the spec", () => {
+    const files = scripts().map((name) => join(dashboardAssetsDir(), name));
+    const program = ts.createProgram(files, {
       noEmit: true,
       allowJs: true,
       checkJs: true,
@@ -117,8 +131,9 @@ describe("the dashboard's files at /ui/", () => {
     });
     const problems = ts.getPreEmitDiagnostics(program).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
     expect(problems).toEqual([]);
-    // The check is real: the script names the generated Kit types it is checked against.
-    expect(readFileSync(file, "utf8")).toContain('import("../../generated/api.js").components["schemas"]');
+    // The check is real: the scripts name the Kit types, which come from the generated ones.
+    expect(readFileSync(join(dashboardAssetsDir(), "kit-types.d.ts"), "utf8")).toContain('import type { components } from "../../generated/api.js";');
+    expect(readFileSync(join(dashboardAssetsDir(), "state.js"), "utf8")).toContain('import("./kit-types.js").KitTask');
   });
 
   it("is mounted by serveTiwApi next to the stand-in, and can be left out", async () => {

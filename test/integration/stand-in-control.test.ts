@@ -157,3 +157,57 @@ describe("control surface under /_kit/", () => {
     await reader.cancel().catch(() => {});
   });
 });
+
+describe("POST /_kit/settings: the callback URL and key from the dashboard", () => {
+  const describeCallback = async (api: TiwApi) => {
+    const response = await api.fetch(
+      new Request("http://tiw.test/", {
+        method: "POST",
+        headers: { "X-TC-Action": "DescribeWhiteboardPushCallback", "X-TC-Version": "2019-09-19" },
+        body: JSON.stringify({ SdkAppId: sdkAppId }),
+      }),
+    );
+    return ((await response.json()) as { Response: { Callback: string } }).Response.Callback;
+  };
+
+  it("sets either or both, as SetWhiteboardPushCallback(Key) do, and answers the new settings with the key masked", async () => {
+    const api = standIn();
+    const changes: KitChange[] = [];
+    api.subscribe((change) => changes.push(change));
+    const both = await kit(api, "POST", "settings", { callback: "https://receiver.test/tiw", callbackKey: "a-key-typed-in-the-page" });
+    expect(both).toMatchObject({ status: 200, json: { sdkAppId, callback: "https://receiver.test/tiw", callbackKey: "****ge" } });
+    expect(JSON.stringify(both.json)).not.toContain("a-key-typed-in-the-page");
+    expect(api.callbackSettings()).toEqual({ Callback: "https://receiver.test/tiw", CallbackKey: "a-key-typed-in-the-page" });
+    expect(await describeCallback(api)).toBe("https://receiver.test/tiw");
+    expect(changes.at(-1)).toMatchObject({ type: "settings", settings: { callback: "https://receiver.test/tiw", callbackKey: "****ge" } });
+
+    expect(await kit(api, "POST", "settings", { callbackKey: "k".repeat(64) })).toMatchObject({ status: 200, json: { callback: "https://receiver.test/tiw", callbackKey: "****kk" } });
+    expect(await kit(api, "POST", "settings", { callbackKey: "" })).toMatchObject({ status: 200, json: { callbackKey: "" } });
+    expect(await kit(api, "POST", "settings", { callback: "" })).toMatchObject({ status: 200, json: { callback: "" } });
+    expect(api.callbackSettings()).toEqual({ Callback: "", CallbackKey: "" });
+  });
+
+  it("refuses a URL that is not http(s) with the domain's Tencent code, a key over 64 characters, and anything else, changing nothing", async () => {
+    const api = standIn();
+    const refused = await kit(api, "POST", "settings", { callback: "ftp://receiver.test/tiw", callbackKey: "never-applied" });
+    expect(refused).toEqual({
+      status: 400,
+      json: { error: "bad_request", message: "InvalidParameter.CallbackAddressFormatError: The callback address `ftp://receiver.test/tiw` is not an http:// or https:// URL." },
+    });
+    expect(await kit(api, "POST", "settings", { callbackKey: "k".repeat(65) })).toEqual({ status: 400, json: { error: "bad_request", message: "callbackKey must NOT have more than 64 characters" } });
+    for (const body of [{ callback: 7 }, { callbackKey: null }, { Callback: "http://x.test" }, "[]", "{nope"]) {
+      expect(await kit(api, "POST", "settings", body), JSON.stringify(body)).toMatchObject({ status: 400, json: { error: "bad_request" } });
+    }
+    expect(api.callbackSettings()).toEqual({ Callback: "http://backend.test/cb", CallbackKey: "control-key" });
+  });
+
+  it("refuses a change a page of another origin sends", async () => {
+    const api = standIn();
+    const response = await api.fetch(new Request("http://tiw.test/_kit/settings", { method: "POST", headers: { origin: "http://evil.test" }, body: JSON.stringify({ callback: "http://evil.test/steal" }) }));
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: "forbidden" });
+    expect(api.callbackSettings().Callback).toBe("http://backend.test/cb");
+    const same = await api.fetch(new Request("http://tiw.test/_kit/settings", { method: "POST", headers: { origin: "http://tiw.test" }, body: JSON.stringify({ callback: "http://receiver.test/tiw" }) }));
+    expect(same.status).toBe(200);
+  });
+});

@@ -2,8 +2,9 @@ import { BodyTooLargeError, readBody } from "../../receiver/read-body.js";
 import { changeStream } from "./change-stream.js";
 import { KitControlError } from "../kit-control-error.js";
 import type { StandIn, TaskTrigger } from "../stand-in-types.js";
-import type { KitAdvanceRequest, KitProblem } from "../types.js";
-import { kitRequest } from "./kit-request.js";
+import { TiwApiError } from "../tiw-api-error.js";
+import type { KitAdvanceRequest, KitProblem, KitSettings } from "../types.js";
+import { kitRequest, type KitSettingsRequest } from "./kit-request.js";
 
 /** Cannot collide with the Cloud API, which lives at `POST /`. */
 export const kitPrefix = "/_kit";
@@ -27,12 +28,13 @@ interface Route {
 /**
  * The JSON endpoints under `/_kit/` that tests and the dashboard drive the stand-in with: tasks
  * and their timelines, deliveries and their attempts and payloads, the clock, fault injection,
- * chaos bursts, a change stream. Changes sent by a browser from another origin are refused.
+ * chaos bursts, the callback URL and key, a change stream. Changes sent by a browser from another origin are refused.
  */
 export function createControlSurface(api: StandIn): ControlSurface {
   const streams = new Set<() => void>();
   const routes: Route[] = [
     { method: "GET", path: "settings", run: () => Response.json(api.settings()) },
+    { method: "POST", path: "settings", run: async (_, request) => Response.json(changeSettings(api, kitRequest("KitSettingsRequest", await jsonBody(request)))) },
     { method: "GET", path: "clock", run: () => Response.json(api.clockView()) },
     { method: "POST", path: "clock/advance", run: async (_, request) => Response.json(api.advance(advanceSeconds(kitRequest("KitAdvanceRequest", await jsonBody(request))))) },
     { method: "GET", path: "tasks", run: () => Response.json(api.tasks()) },
@@ -162,4 +164,19 @@ async function jsonBody(request: Request): Promise<unknown> {
 
 function advanceSeconds(request: KitAdvanceRequest): number {
   return request.seconds ?? (request.ms ?? 0) / 1000;
+}
+
+/**
+ * Sets the callback URL, then the key, as SetWhiteboardPushCallback(Key) do. The URL goes first:
+ * the domain refuses one that is not http(s) with Tencent's code, and then the key is left as it was.
+ */
+function changeSettings(api: StandIn, change: KitSettingsRequest): KitSettings {
+  try {
+    if (change.callback !== undefined) api.setCallback(change.callback);
+  } catch (error) {
+    if (error instanceof TiwApiError) throw new KitControlError(400, "bad_request", `${error.code}: ${error.detail}`);
+    throw error;
+  }
+  if (change.callbackKey !== undefined) api.setCallbackKey(change.callbackKey);
+  return api.settings();
 }

@@ -1,12 +1,17 @@
 import { requestValidator, type SchemaError } from "../../spec/validators.js";
 import { KitControlError } from "../kit-control-error.js";
+import type { components } from "../../generated/api.js";
 import type { KitAdvanceRequest, KitChaosRequest, KitExceptionRequest, KitNewTask } from "../types.js";
+
+// Here rather than with the other Kit types in ../types.ts: only the control surface reads it.
+export type KitSettingsRequest = components["schemas"]["KitSettingsRequest"];
 
 interface KitRequests {
   KitAdvanceRequest: KitAdvanceRequest;
   KitExceptionRequest: KitExceptionRequest;
   KitNewTask: KitNewTask;
   KitChaosRequest: KitChaosRequest;
+  KitSettingsRequest: KitSettingsRequest;
 }
 
 /**
