@@ -168,7 +168,7 @@ describe("emit", () => {
     const journal = freshJournal();
     const url = await refusedUrl();
     const result = await cli(["emit", "--target", url, "--seed", "1", "--journal", journal]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr.trim()).toMatch(/^tiw-push-kit: cannot reach http:\/\/127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)$/);
     expect(existsSync(journal)).toBe(false);
   });

@@ -6,6 +6,7 @@ import { chaosKinds, defaultMaxDelayMs, planDeliveries } from "../../delivery/ch
 import { forgedFaults } from "../../delivery/faults.js";
 import { defineCommand, httpUrlValue, intValue, requireValue, sdkAppIdOption, sdkAppIdValue, UsageError, write } from "../shared/command.js";
 import { chaosFlag } from "../shared/chaos-flag.js";
+import { countOption, countValue } from "../shared/count-option.js";
 import { defaultJournalPath } from "../shared/default-journal-paths.js";
 import { deliveryOptions } from "../shared/delivery-options.js";
 import { deliverySettings } from "../shared/delivery-settings.js";
@@ -16,8 +17,6 @@ import { resendFromJournal } from "../shared/resend-from-journal.js";
 import { retryPolicyText } from "../shared/retry-policy-text.js";
 import { generatedPlan } from "../shared/run-recipe.js";
 import { defaultScenario, scenarioValue } from "../shared/scenario-value.js";
-
-const defaultCount = 10;
 
 export const emitCommand = defineCommand({
   usage: "emit --target URL [--scenario S] [--count N] [--seed S] [--key KEY] [--chaos KIND=P,...] [--from FILE|-] [--resume]",
@@ -41,7 +40,7 @@ export const emitCommand = defineCommand({
   options: {
     ...deliveryOptions,
     scenario: { type: "string", valueName: "NAME", description: "Ending of each task: user-call, auto, exception or mixed", defaultText: defaultScenario },
-    count: { type: "string", short: "n", valueName: "N", description: "Number of push tasks (two events each)", defaultText: String(defaultCount) },
+    count: countOption,
     seed: { type: "string", valueName: "S", description: "Seed of the generated events and of the faults; the same seed and --now replay a run", defaultText: "a fresh one, printed" },
     "sdk-app-id": { ...sdkAppIdOption, defaultText: String(defaultSdkAppId) },
     now: { type: "string", valueName: "UNIX", description: "Unix seconds at which the generated history ends (its last Timestamp)", defaultText: "the current time" },
@@ -95,7 +94,7 @@ export const emitCommand = defineCommand({
     }
 
     if (values.seed === undefined) await write(io.stderr, `seed ${seed} (replay this run with --seed ${seed} --now ${now})\n`);
-    const count = intValue("count", values.count, { min: 0, max: 10_000_000 }) ?? defaultCount;
+    const count = countValue(values.count);
     const recipe = { scenario, count, seed, now, sdkAppId: sdkAppIdValue(values["sdk-app-id"]) ?? defaultSdkAppId, chaos, ...(maxDelayMs !== undefined ? { maxDelayMs } : {}), target, hasKey: key !== undefined };
     return recordAndDeliver({ ...run, recipe, plan: () => generatedPlan(recipe), replay: { seed, now } });
   },
