@@ -181,7 +181,7 @@ describe("emit", () => {
     run.interrupt();
     expect(await run.exit).toBe(1);
     expect(run.stderr()).toContain("stopping");
-    expect(run.stdout()).toMatch(/pending: \d+, send them with: tiw-push-kit emit --resume --journal /);
+    expect(run.stdout()).toMatch(/pending: \d+, send them with: tiw-push-kit emit --resume --key KEY --journal /);
     const before = accepted.length;
     expect(before).toBeLessThan(60);
 

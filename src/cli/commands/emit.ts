@@ -13,7 +13,9 @@ import { deliverySettings } from "../shared/delivery-settings.js";
 import { eventsFrom } from "../shared/events-from.js";
 import { recordAndDeliver } from "../shared/record-and-deliver.js";
 import { replanUnrecordedRuns } from "../shared/replan-unrecorded-runs.js";
+import { recordedFlagsOf } from "../shared/recorded-delivery-flags.js";
 import { resendFromJournal } from "../shared/resend-from-journal.js";
+import { resumedValues } from "../shared/resumed-values.js";
 import { retryPolicyText } from "../shared/retry-policy-text.js";
 import { generatedPlan } from "../shared/run-recipe.js";
 import { defaultScenario, scenarioValue } from "../shared/scenario-value.js";
@@ -73,6 +75,10 @@ export const emitCommand = defineCommand({
           await replanUnrecordedRuns(journal, io, problem);
           return journal.listEvents({ status: "pending" });
         },
+        async settingsFor(journal, events) {
+          const resumed = await resumedValues(journal, events, values, io);
+          return { values: resumed, settings: deliverySettings(resumed) };
+        },
         nothingText: `nothing pending in ${journalPath}`,
       });
     }
@@ -90,12 +96,12 @@ export const emitCommand = defineCommand({
     if (values.from !== undefined) {
       const source = values.from === "-" ? "stdin" : values.from;
       const planned = planDeliveries(await eventsFrom(values.from, io), { chaos, random: createRandom(`${seed}:chaos`), maxDelayMs, keepSign: values["keep-sign"] === true, source });
-      return recordAndDeliver({ ...run, recipe: { from: values.from }, plan: () => planned });
+      return recordAndDeliver({ ...run, recipe: { from: values.from, delivery: recordedFlagsOf(values) }, plan: () => planned });
     }
 
     if (values.seed === undefined) await write(io.stderr, `seed ${seed} (replay this run with --seed ${seed} --now ${now})\n`);
     const count = countValue(values.count);
-    const recipe = { scenario, count, seed, now, sdkAppId: sdkAppIdValue(values["sdk-app-id"]) ?? defaultSdkAppId, chaos, ...(maxDelayMs !== undefined ? { maxDelayMs } : {}), target, hasKey: key !== undefined };
+    const recipe = { scenario, count, seed, now, sdkAppId: sdkAppIdValue(values["sdk-app-id"]) ?? defaultSdkAppId, chaos, ...(maxDelayMs !== undefined ? { maxDelayMs } : {}), target, hasKey: key !== undefined, delivery: recordedFlagsOf(values) };
     return recordAndDeliver({ ...run, recipe, plan: () => generatedPlan(recipe), replay: { seed, now } });
   },
 });

@@ -77,7 +77,7 @@ export async function runDeliveries(run: DeliveryRun): Promise<number> {
   if (values.json) {
     await write(io.stdout, JSON.stringify({ target, journal: run.journalPath, ...run.replay, ...result, pending: pendingLeft }) + "\n");
   } else {
-    await write(io.stdout, summaryText(result, target, run.journalPath, pendingLeft));
+    await write(io.stdout, summaryText(result, target, run.journalPath, pendingLeft, run.key !== undefined));
   }
   await write(io.stderr, hints.lines());
   if (journal.writeFailed.aborted) throw journal.writeFailed.reason;
