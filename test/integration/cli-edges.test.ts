@@ -100,6 +100,8 @@ describe("one spelling per idea", () => {
     const serve = await cli(["serve", "--callback-key", "k", "--port", "x"]);
     expect(serve.stderr).toContain("--callback-key is now --key");
     expect((await cli(["serve", "--help"])).stdout).toContain("--secret-key-file PATH");
+    const secretFromFile = await cli(["serve", "--secret-id", "AKID", "--secret-key-file", join(dir, "missing.secret"), "--journal", ":memory:"]);
+    expect(secretFromFile).toMatchObject({ code: 2, stderr: expect.stringContaining("cannot read --secret-key-file") });
   });
 
   it("generate and emit make the same number of tasks without --count", async () => {

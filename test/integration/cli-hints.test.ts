@@ -1,22 +1,13 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/server/node.js";
+import { describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.js";
+import { journalPaths, stoppedAfterEach } from "../helpers/journal-runs.js";
 import { recordingServer } from "../helpers/servers.js";
 
-const dir = mkdtempSync(join(tmpdir(), "tiw-push-kit-cli-hints-"));
-let journals = 0;
-const freshJournal = () => join(dir, `journal-${++journals}.db`);
-const servers: RunningServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const freshJournal = journalPaths("cli-hints");
+const tracked = stoppedAfterEach();
 
 async function receiverAnswering(status: number) {
-  const server = await recordingServer(() => new Response("no", { status }));
-  servers.push(server);
+  const server = tracked(await recordingServer(() => new Response("no", { status })));
   return `${server.url}/callback`;
 }
 
@@ -30,8 +21,7 @@ describe("hints where a user loses time", () => {
 
   it("emit: no hint when only some deliveries are refused", async () => {
     let answered = 0;
-    const server = await recordingServer(() => new Response("", { status: answered++ === 0 ? 401 : 200 }));
-    servers.push(server);
+    const server = tracked(await recordingServer(() => new Response("", { status: answered++ === 0 ? 401 : 200 })));
     const result = await cli(["emit", "--target", `${server.url}/callback`, "--key", "k", "--count", "2", "--retries", "0", "--concurrency", "1", "--seed", "1", "--journal", freshJournal()]);
     expect(result.stderr).not.toContain("rejects the signature");
   });

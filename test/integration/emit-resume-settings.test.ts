@@ -16,7 +16,7 @@ afterEach(async () => {
 /** A receiver that accepts everything and keeps the X-Run header of each request. */
 async function headerRecorder() {
   const runHeaders: Array<string | null> = [];
-  const server = await serve((request) => {
+  const server = await serve(async (request) => {
     runHeaders.push(request.headers.get("x-run"));
     return Response.json({ error_code: 0 });
   });
