@@ -96,12 +96,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
 }
 
 function processIo(): Io {
-  // EPIPE: the reader of stdout went away. The stream is then closed and the next `write` says so;
-  // without a listener the error would end the process with a stack trace.
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
+  const interrupted = new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    // EPIPE: the reader of stdout went away. The stream is then closed and the next `write` says so,
+    // and a long-running command stops as on Ctrl-C; without a listener the error would end the
+    // process with a stack trace.
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      resolve();
+    });
   });
-  const interrupted = new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, fetch: globalThis.fetch, interrupted };
 }
 

@@ -10,10 +10,13 @@ import type { Output } from "../../src/cli/shared/command.js";
 import { openJournal } from "../../src/delivery/index.js";
 import { generate } from "../../src/generate/generate.js";
 import { cli, collector } from "../helpers/cli.js";
-import { refusedUrl } from "../helpers/servers.js";
+import { childCli } from "../helpers/child-cli.js";
+import { stoppedAfterEach } from "../helpers/journal-runs.js";
+import { refusedUrl, waitFor } from "../helpers/servers.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "tiw-push-kit-cli-edges-"));
+const tracked = stoppedAfterEach();
 
 /** A pipe whose reader goes away after the first write, as `| head -1` does. */
 function pipeToHead(): Output & { text: string } {
@@ -75,6 +78,21 @@ describe("output into a pipe whose reader is gone", () => {
       expect({ argv, stderr: result.stderr.replace(/^seed .*\n/, "") }).toEqual({ argv, stderr: "" });
       expect({ argv, code: result.code }).toEqual({ argv, code: 0 });
     }
+  });
+
+  it("serve --json | head -1: the server stops quietly with exit 0 once its reader is gone", async () => {
+    const serve = tracked(childCli(["serve", "--port", "0", "--json", "--journal", ":memory:"]));
+    await waitFor(() => /listening on (http:\/\/\S+)/.test(serve.stderr()), 20_000, "serve to listen");
+    const api = /listening on (http:\/\/\S+)/.exec(serve.stderr())![1]!;
+    serve.process.stdout!.destroy();
+    // Each advance of the clock is a change, printed as a JSON line into the closed pipe.
+    for (let advances = 0; advances < 50 && !serve.done(); advances++) {
+      await fetch(new URL("_kit/clock/advance", api), { method: "POST", body: JSON.stringify({ seconds: 1 }) }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const { code } = await serve.exited;
+    expect(serve.stderr()).not.toMatch(/Error| {4}at /);
+    expect(code).toBe(0);
   });
 });
 

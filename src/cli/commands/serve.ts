@@ -4,7 +4,7 @@ import type { KitChange } from "../../stand-in/types.js";
 import { defaultSdkAppId } from "../../tiw/defaults.js";
 import { defaultExpireWindowSeconds } from "../../tiw/time-rules.js";
 import { aheadNote, defaultTimeScale, virtualTimeNote } from "../shared/virtual-time.js";
-import { callbackKeyOption, defineCommand, intValue, numberValue, jsonOption, sdkAppIdOption, sdkAppIdValue, UsageError, write, type Output } from "../shared/command.js";
+import { callbackKeyOption, defineCommand, intValue, numberValue, jsonOption, sdkAppIdOption, sdkAppIdValue, UsageError, write, type Output, writeSoon } from "../shared/command.js";
 import { defaultServeJournalPath } from "../shared/default-journal-paths.js";
 import { injectedFetch } from "../shared/injected-fetch.js";
 import { loopback } from "../shared/loopback.js";
@@ -113,14 +113,14 @@ export const serveCommand = defineCommand({
 
 /** Every change as one JSON object per line, for scripts. */
 function jsonPrinter(output: Output) {
-  return (change: KitChange) => void write(output, JSON.stringify(change) + "\n");
+  return (change: KitChange) => writeSoon(output, JSON.stringify(change) + "\n");
 }
 
 /** One line per task step, settled delivery, setting and clock move; single attempts stay quiet. */
 function linePrinter(output: Output) {
   return (change: KitChange) => {
     const line = lineOf(change);
-    if (line) void write(output, printable(line) + "\n");
+    if (line) writeSoon(output, printable(line) + "\n");
   };
 }
 

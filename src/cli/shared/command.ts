@@ -244,6 +244,13 @@ export function requireValue(name: string, value: string | undefined, hint: stri
   return value;
 }
 
+/** Writes without waiting (a server's event lines); once the reader is gone they are dropped, and `io.interrupted` stops the server. */
+export function writeSoon(output: Output, text: string): void {
+  write(output, text).catch((error: unknown) => {
+    if (!(error instanceof ReaderGoneError)) throw error;
+  });
+}
+
 /**
  * Writes to an output, waiting for it to drain when it buffers (large JSON Lines outputs). Throws
  * `ReaderGoneError` once the output is closed (the reader of a pipe went away) instead of waiting forever.
