@@ -1,4 +1,4 @@
-import { helpOf, parseCommandArgs, UsageError, write, type CommandEntry, type Io } from "./shared/command.js";
+import { CannotRunError, helpOf, parseCommandArgs, ReaderGoneError, UsageError, write, type CommandEntry, type Io } from "./shared/command.js";
 
 const program = "tiw-push-kit";
 
@@ -59,7 +59,7 @@ async function unknownCommand(name: string, io: Io): Promise<number> {
 
 /**
  * Runs the CLI on `argv` (without the node and script paths) and returns the exit code:
- * 0 ok, 1 checks failed, 2 usage.
+ * 0 ok, 1 checks or deliveries failed, 2 usage or cannot run.
  */
 export async function run(argv: string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;
@@ -77,13 +77,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (!entry) return unknownCommand(name, io);
   try {
     const command = await entry.load();
-    const { values, positionals, help } = parseCommandArgs(command, args, io.env);
+    const { values, positionals, help, notes } = parseCommandArgs(command, args, io.env);
+    for (const note of notes) await write(io.stderr, `${note}\n`);
     if (help) {
       await write(io.stdout, helpOf(command, entry.summary, program));
       return 0;
     }
     return await command.run({ values, positionals, io });
   } catch (error) {
+    // `| head -1` closed the pipe: the reader has what it wanted.
+    if (error instanceof ReaderGoneError) return 0;
     if (error instanceof UsageError) {
       await write(io.stderr, `${program} ${name}: ${error.message}\nRun '${program} ${name} --help' for usage.\n`);
       return 2;
@@ -91,13 +94,22 @@ export async function run(argv: string[], io: Io): Promise<number> {
     // Library errors carry their own "tiw-push-kit: ..." message; the stack helps nobody here.
     const message = error instanceof Error ? error.message : String(error);
     await write(io.stderr, `${message.startsWith(program) ? message : `${program} ${name}: ${message}`}\n`);
-    // A bad option or a journal that cannot be used (in use, damaged, unwritable) is "cannot run": 2. Named, not imported: the store loads only with a journal.
-    return error instanceof RangeError || (error instanceof Error && error.name === "JournalError") ? 2 : 1;
+    // A bad option, an unreachable target or a journal that cannot be used (in use, damaged, unwritable) is "cannot run": 2. Named, not imported: the store loads only with a journal.
+    return error instanceof RangeError || error instanceof CannotRunError || (error instanceof Error && error.name === "JournalError") ? 2 : 1;
   }
 }
 
 function processIo(): Io {
-  const interrupted = new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+  const interrupted = new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    // EPIPE: the reader of stdout went away. The stream is then closed and the next `write` says so,
+    // and a long-running command stops as on Ctrl-C; without a listener the error would end the
+    // process with a stack trace.
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      resolve();
+    });
+  });
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, fetch: globalThis.fetch, interrupted };
 }
 

@@ -36,7 +36,7 @@ export function takeOverEarlierRun(run: EarlierRun): void {
   } else if (signed > 0 && run.route.callbackKey === undefined) {
     run.warn(
       `tiw-push-kit: ${callbackCount(signed)} that an earlier run left pending in the journal are signed, and no callback key is configured now ` +
-        "(the journal never keeps it): they stay pending until one is set (--callback-key or SetWhiteboardPushCallbackKey)",
+        "(the journal never keeps it): they stay pending until one is set (serve --key or SetWhiteboardPushCallbackKey)",
     );
   }
 

@@ -1,10 +1,10 @@
 import type { SQLInputValue, SQLOutputValue } from "node:sqlite";
 import type { Journal } from "./journal.js";
-import { eventStatuses, type AttemptRecord, type EventStatus, type Fault, type JournalEvent } from "./records.js";
+import { eventStatuses, type AttemptRecord, type EventStatus, type Fault, type JournalEvent, type NewRun } from "./records.js";
 import type { StoreDatabase } from "./store-database.js";
 
 /** The journal's reads, as `Journal` describes them (`hasEvent` of committed events only). */
-export type JournalReads = Pick<Journal, "hasEvent" | "getEvent" | "listEvents" | "listAttempts" | "countByStatus" | "unrecordedRuns">;
+export type JournalReads = Pick<Journal, "hasEvent" | "getEvent" | "listEvents" | "listAttempts" | "countByStatus" | "unrecordedRuns" | "getRun">;
 
 type Row = Record<string, SQLOutputValue>;
 
@@ -21,6 +21,7 @@ export function createJournalReads(database: StoreDatabase): JournalReads {
   const selectAttempts = database.prepare(`SELECT ${attemptColumns} FROM event_attempts WHERE event_id = ? ORDER BY at, attempt`);
   const countStatuses = database.prepare("SELECT status, COUNT(*) AS count FROM event_states GROUP BY status");
   const selectUnrecordedRuns = database.prepare("SELECT id, created_at, recipe FROM runs WHERE recorded = 0 ORDER BY created_at, id");
+  const selectRun = database.prepare("SELECT id, created_at, recipe FROM runs WHERE id = ?");
 
   return {
     hasEvent: (eventId) => eventExists.get(eventId) !== undefined,
@@ -57,9 +58,16 @@ export function createJournalReads(database: StoreDatabase): JournalReads {
       for (const row of countStatuses.all()) counts[row.status as EventStatus] = Number(row.count);
       return counts;
     },
-    unrecordedRuns: () =>
-      selectUnrecordedRuns.all().map((row) => ({ id: String(row.id), createdAt: Number(row.created_at), ...(row.recipe === null ? {} : { recipe: String(row.recipe) }) })),
+    unrecordedRuns: () => selectUnrecordedRuns.all().map(toRun),
+    getRun(runId) {
+      const row = selectRun.get(runId);
+      return row ? toRun(row) : undefined;
+    },
   };
+}
+
+function toRun(row: Row): NewRun {
+  return { id: String(row.id), createdAt: Number(row.created_at), ...(row.recipe === null ? {} : { recipe: String(row.recipe) }) };
 }
 
 function optional<T>(value: SQLOutputValue | undefined, cast: (value: SQLOutputValue) => T): T | undefined {

@@ -47,6 +47,8 @@ export interface Journal {
   countByStatus(): Record<EventStatus, number>;
   /** Runs begun whose plan was never recorded (stopped while planning), oldest first: none of their events was sent. */
   unrecordedRuns(): NewRun[];
+  /** A run as begun, with its recipe (the settings `emit --resume` restores); undefined for an unknown id. */
+  getRun(runId: string): NewRun | undefined;
   /**
    * Aborted, with the `JournalError` as its reason, as soon as a write cannot be committed (a full
    * disk, an I/O error): a sender stops there rather than send what it cannot record.
@@ -107,6 +109,7 @@ export function openJournal(path: string, options: OpenJournalOptions = {}): Jou
     listAttempts: committed(reads.listAttempts),
     countByStatus: committed(reads.countByStatus),
     unrecordedRuns: committed(reads.unrecordedRuns),
+    getRun: committed(reads.getRun),
     writeFailed: writes.writeFailed,
     close: () => database.close(),
   };

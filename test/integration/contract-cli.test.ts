@@ -173,7 +173,7 @@ describe("verify", () => {
     [["--target", "http://127.0.0.1:9/cb", "--key", key, "--sdk-app-id", sdkAppId, "--level", "paranoid"], "--level must be one of basic, strict, got 'paranoid'"],
     [["--target", "http://127.0.0.1:9/cb", "--key", key, "--sdk-app-id", sdkAppId, "--only", "rejects-bad-sign,rejects-everything"], "unknown check 'rejects-everything'"],
     [["--target", "http://127.0.0.1:9/cb", "--key", key, "--sdk-app-id", sdkAppId, "--inspect-url", "http://127.0.0.1:9/tasks"], "--inspect-url must contain {TaskId}"],
-    [["--target", "http://127.0.0.1:9/cb", "--key", key, "--sdk-app-id", sdkAppId, "--timeout-ms", "0"], "--timeout-ms must be a whole number in [1, 600000]"],
+    [["--target", "http://127.0.0.1:9/cb", "--key", key, "--sdk-app-id", sdkAppId, "--timeout", "0"], "--timeout must be a whole number in [1, 600000]"],
   ])("exits 2 on bad usage: %j", async (args, message) => {
     const result = await cli(["verify", ...args]);
     expect(result).toMatchObject({ code: 2, stdout: "" });

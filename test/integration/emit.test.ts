@@ -168,7 +168,7 @@ describe("emit", () => {
     const journal = freshJournal();
     const url = await refusedUrl();
     const result = await cli(["emit", "--target", url, "--seed", "1", "--journal", journal]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr.trim()).toMatch(/^tiw-push-kit: cannot reach http:\/\/127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)$/);
     expect(existsSync(journal)).toBe(false);
   });
@@ -181,7 +181,7 @@ describe("emit", () => {
     run.interrupt();
     expect(await run.exit).toBe(1);
     expect(run.stderr()).toContain("stopping");
-    expect(run.stdout()).toMatch(/pending: \d+, send them with: tiw-push-kit emit --resume --journal /);
+    expect(run.stdout()).toMatch(/pending: \d+, send them with: tiw-push-kit emit --resume --key KEY --journal /);
     const before = accepted.length;
     expect(before).toBeLessThan(60);
 

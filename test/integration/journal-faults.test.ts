@@ -104,7 +104,7 @@ describe("a journal that cannot be written", () => {
     });
     await expect(sending).rejects.toThrow(`tiw-push-kit: the journal ${journalPath} cannot be written: disk full (SQLITE_FULL): database or disk is full`);
     expect(() => journal.close()).toThrow("SQLITE_FULL");
-    expect(stdout.text).toMatch(/^pending: \d+, send them with: tiw-push-kit emit --resume --journal /m);
+    expect(stdout.text).toMatch(/^pending: \d+, send them with: tiw-push-kit emit --resume --key KEY --journal /m);
     expect(server.bodies.length).toBeLessThan(200);
     expect(server.bodies.length).toBeLessThanOrEqual(delivered(journalPath) + 2 * 4);
   });

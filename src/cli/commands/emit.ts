@@ -6,18 +6,19 @@ import { chaosKinds, defaultMaxDelayMs, planDeliveries } from "../../delivery/ch
 import { forgedFaults } from "../../delivery/faults.js";
 import { defineCommand, httpUrlValue, intValue, requireValue, sdkAppIdOption, sdkAppIdValue, UsageError, write } from "../shared/command.js";
 import { chaosFlag } from "../shared/chaos-flag.js";
+import { countOption, countValue } from "../shared/count-option.js";
 import { defaultJournalPath } from "../shared/default-journal-paths.js";
 import { deliveryOptions } from "../shared/delivery-options.js";
 import { deliverySettings } from "../shared/delivery-settings.js";
 import { eventsFrom } from "../shared/events-from.js";
 import { recordAndDeliver } from "../shared/record-and-deliver.js";
 import { replanUnrecordedRuns } from "../shared/replan-unrecorded-runs.js";
+import { recordedFlagsOf } from "../shared/recorded-delivery-flags.js";
 import { resendFromJournal } from "../shared/resend-from-journal.js";
+import { resumedValues } from "../shared/resumed-values.js";
 import { retryPolicyText } from "../shared/retry-policy-text.js";
 import { generatedPlan } from "../shared/run-recipe.js";
 import { defaultScenario, scenarioValue } from "../shared/scenario-value.js";
-
-const defaultCount = 10;
 
 export const emitCommand = defineCommand({
   usage: "emit --target URL [--scenario S] [--count N] [--seed S] [--key KEY] [--chaos KIND=P,...] [--from FILE|-] [--resume]",
@@ -34,14 +35,16 @@ export const emitCommand = defineCommand({
     "  sent as extra copies next to the real events; a correct receiver rejects every forgery.",
     "Every event and attempt is journaled, the whole plan before the first send; after Ctrl-C, a crash or",
     "a full disk, --resume sends what was pending (and a run stopped before its plan was recorded, planned",
-    "again from its seed). A journal write that fails stops the sends at once.",
-    "Exit 0 when every valid event was delivered and no forgery was accepted, 1 otherwise, 2 on bad usage",
-    "or a journal that cannot be used (in use by another process, damaged, not writable).",
+    "again from its seed), with the delivery flags the run was started with (printed; never the key, which",
+    "must be given again); flags given to --resume win. A journal write that fails stops the sends at once.",
+    "After the summary, a hint on stderr when every delivery was answered 401 or an https target speaks plain HTTP.",
+    "Exit 0 when every valid event was delivered and no forgery was accepted, 1 otherwise, 2 on bad usage, an",
+    "unreachable target or a journal that cannot be used (in use by another process, damaged, not writable).",
   ].join("\n"),
   options: {
     ...deliveryOptions,
     scenario: { type: "string", valueName: "NAME", description: "Ending of each task: user-call, auto, exception or mixed", defaultText: defaultScenario },
-    count: { type: "string", short: "n", valueName: "N", description: "Number of push tasks (two events each)", defaultText: String(defaultCount) },
+    count: countOption,
     seed: { type: "string", valueName: "S", description: "Seed of the generated events and of the faults; the same seed and --now replay a run", defaultText: "a fresh one, printed" },
     "sdk-app-id": { ...sdkAppIdOption, defaultText: String(defaultSdkAppId) },
     now: { type: "string", valueName: "UNIX", description: "Unix seconds at which the generated history ends (its last Timestamp)", defaultText: "the current time" },
@@ -74,6 +77,10 @@ export const emitCommand = defineCommand({
           await replanUnrecordedRuns(journal, io, problem);
           return journal.listEvents({ status: "pending" });
         },
+        async settingsFor(journal, events) {
+          const resumed = await resumedValues(journal, events, values, io);
+          return { values: resumed, settings: deliverySettings(resumed) };
+        },
         nothingText: `nothing pending in ${journalPath}`,
       });
     }
@@ -91,12 +98,12 @@ export const emitCommand = defineCommand({
     if (values.from !== undefined) {
       const source = values.from === "-" ? "stdin" : values.from;
       const planned = planDeliveries(await eventsFrom(values.from, io), { chaos, random: createRandom(`${seed}:chaos`), maxDelayMs, keepSign: values["keep-sign"] === true, source });
-      return recordAndDeliver({ ...run, recipe: { from: values.from }, plan: () => planned });
+      return recordAndDeliver({ ...run, recipe: { from: values.from, delivery: recordedFlagsOf(values) }, plan: () => planned });
     }
 
     if (values.seed === undefined) await write(io.stderr, `seed ${seed} (replay this run with --seed ${seed} --now ${now})\n`);
-    const count = intValue("count", values.count, { min: 0, max: 10_000_000 }) ?? defaultCount;
-    const recipe = { scenario, count, seed, now, sdkAppId: sdkAppIdValue(values["sdk-app-id"]) ?? defaultSdkAppId, chaos, ...(maxDelayMs !== undefined ? { maxDelayMs } : {}), target, hasKey: key !== undefined };
+    const count = countValue(values.count);
+    const recipe = { scenario, count, seed, now, sdkAppId: sdkAppIdValue(values["sdk-app-id"]) ?? defaultSdkAppId, chaos, ...(maxDelayMs !== undefined ? { maxDelayMs } : {}), target, hasKey: key !== undefined, delivery: recordedFlagsOf(values) };
     return recordAndDeliver({ ...run, recipe, plan: () => generatedPlan(recipe), replay: { seed, now } });
   },
 });

@@ -2,6 +2,7 @@ import { freshSeed, generate } from "../../generate/generate.js";
 import { autoStopTimeoutRange, defaultAutoStopTimeout, defaultSdkAppId } from "../../tiw/defaults.js";
 import { defaultExpireWindowSeconds, unixSeconds } from "../../tiw/time-rules.js";
 import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, sdkAppIdValue, write } from "../shared/command.js";
+import { countOption, countValue } from "../shared/count-option.js";
 import { defaultScenario, scenarioValue } from "../shared/scenario-value.js";
 
 export const generateCommand = defineCommand({
@@ -16,7 +17,7 @@ export const generateCommand = defineCommand({
   ].join("\n"),
   options: {
     scenario: { type: "string", valueName: "NAME", description: "Ending of each task: user-call, auto, exception or mixed", defaultText: defaultScenario },
-    count: { type: "string", short: "n", valueName: "N", description: "Number of push tasks (two events each)", defaultText: "1" },
+    count: countOption,
     seed: { type: "string", valueName: "S", description: "Seed of the random choices", defaultText: "a fresh one, printed on stderr" },
     key: callbackKeyOption,
     "sdk-app-id": { ...sdkAppIdOption, defaultText: String(defaultSdkAppId) },
@@ -34,7 +35,7 @@ export const generateCommand = defineCommand({
     if (values.seed === undefined) await write(io.stderr, `seed ${seed} (replay this output with --seed ${seed} --now ${now})\n`);
     const events = generate({
       scenario: scenarioValue(values.scenario),
-      count: intValue("count", values.count, { min: 0, max: 10_000_000 }),
+      count: countValue(values.count),
       seed,
       callbackKey: values.key,
       sdkAppId: sdkAppIdValue(values["sdk-app-id"]),

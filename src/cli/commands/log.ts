@@ -1,6 +1,7 @@
 import { eventStatuses, type EventFilter, type EventStatus, type JournalEvent } from "../../store/index.js";
 import { defineCommand, intValue, jsonOption, UsageError, write } from "../shared/command.js";
 import { defaultJournalPath } from "../shared/default-journal-paths.js";
+import { printable } from "../shared/printable.js";
 import { withJournal } from "../shared/with-journal.js";
 
 const defaultLimit = 100;
@@ -47,7 +48,7 @@ export const logCommand = defineCommand({
         for (const attempt of journal.listAttempts(event.id)) {
           const answer = attempt.statusCode ?? attempt.error ?? "-";
           const snippet = attempt.responseSnippet ? `  ${attempt.responseSnippet.replace(/\s+/g, " ").slice(0, 80)}` : "";
-          await write(io.stdout, `    #${attempt.attempt} ${new Date(attempt.at).toISOString()} ${answer} ${attempt.latencyMs.toFixed(1)} ms${snippet}\n`);
+          await write(io.stdout, printable(`    #${attempt.attempt} ${new Date(attempt.at).toISOString()} ${answer} ${attempt.latencyMs.toFixed(1)} ms${snippet}`) + "\n");
         }
       }
       if (events.length === 0) await write(io.stderr, "no matching events\n");
@@ -59,7 +60,7 @@ export const logCommand = defineCommand({
 function eventLine(event: JournalEvent): string {
   const answer = String(event.lastStatusCode ?? (event.lastError ? "err" : "-"));
   const notes = [event.fault && `[${event.fault}]`, event.lastStatusCode === undefined && event.lastError].filter(Boolean).join(" ");
-  return [
+  return printable([
     String(event.seq).padStart(6),
     new Date(event.createdAt).toISOString(),
     event.status.padEnd(15),
@@ -69,5 +70,5 @@ function eventLine(event: JournalEvent): string {
     event.taskId,
     event.id,
     ...(notes ? [notes] : []),
-  ].join("  ") + "\n";
+  ].join("  ")) + "\n";
 }

@@ -14,8 +14,8 @@ export const resendCommand = defineCommand({
     "ExpireTime, so --key (or TIW_CALLBACK_KEY) is needed; a forgery is re-sent as the same forgery.",
     retryPolicyText,
     "An event whose journaled body is damaged is reported by its id and skipped.",
-    "Exit 0 when every valid event was delivered and no forgery was accepted, 1 otherwise, 2 on bad usage",
-    "or a journal that cannot be used (in use by another process, damaged, not writable).",
+    "Exit 0 when every valid event was delivered and no forgery was accepted, 1 otherwise, 2 on bad usage, an",
+    "unreachable target or a journal that cannot be used (in use by another process, damaged, not writable).",
   ].join("\n"),
   maxPositionals: Number.MAX_SAFE_INTEGER,
   options: {

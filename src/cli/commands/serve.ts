@@ -4,7 +4,7 @@ import type { KitChange } from "../../stand-in/types.js";
 import { defaultSdkAppId } from "../../tiw/defaults.js";
 import { defaultExpireWindowSeconds } from "../../tiw/time-rules.js";
 import { aheadNote, defaultTimeScale, virtualTimeNote } from "../shared/virtual-time.js";
-import { callbackKeyOption, defineCommand, intValue, numberValue, jsonOption, sdkAppIdOption, sdkAppIdValue, UsageError, write, type Output } from "../shared/command.js";
+import { callbackKeyOption, defineCommand, intValue, numberValue, jsonOption, sdkAppIdOption, sdkAppIdValue, UsageError, write, type Output, writeSoon } from "../shared/command.js";
 import { defaultServeJournalPath } from "../shared/default-journal-paths.js";
 import { injectedFetch } from "../shared/injected-fetch.js";
 import { loopback } from "../shared/loopback.js";
@@ -13,7 +13,7 @@ import { printable } from "../shared/printable.js";
 const defaultPrepareSeconds = 1;
 
 export const serveCommand = defineCommand({
-  usage: "serve [--port 4010] [--host 127.0.0.1] [--sdk-app-id ID] [--callback URL] [--callback-key K] [--time-scale X] [--secret-id ID --secret-key KEY]",
+  usage: "serve [--port 4010] [--host 127.0.0.1] [--sdk-app-id ID] [--callback URL] [--key K] [--time-scale X] [--secret-id ID --secret-key KEY]",
   description: [
     "Cloud API v3 on POST / (X-TC-Action: SetWhiteboardPushCallback, SetWhiteboardPushCallbackKey,",
     "DescribeWhiteboardPushCallback, StartWhiteboardPush, StopWhiteboardPush, DescribeWhiteboardPush),",
@@ -35,9 +35,9 @@ export const serveCommand = defineCommand({
     host: { type: "string", valueName: "HOST", description: "Address to bind; anything but loopback exposes it", defaultText: loopback },
     "sdk-app-id": { ...sdkAppIdOption, description: "The only SdkAppId the API accepts", defaultText: String(defaultSdkAppId) },
     callback: { type: "string", valueName: "URL", description: "Callback URL at start, as if set with SetWhiteboardPushCallback" },
-    "callback-key": { ...callbackKeyOption, description: "Callback key at start, as if set with SetWhiteboardPushCallbackKey" },
+    key: { ...callbackKeyOption, aliases: ["callback-key"], description: "Callback key at start, as if set with SetWhiteboardPushCallbackKey" },
     "secret-id": { type: "string", valueName: "ID", env: "TIW_SECRET_ID", description: "Verify TC3-HMAC-SHA256 signatures: the SecretId clients sign with" },
-    "secret-key": { type: "string", valueName: "KEY", env: "TIW_SECRET_KEY", description: "Verify TC3-HMAC-SHA256 signatures: the SecretKey clients sign with" },
+    "secret-key": { type: "string", valueName: "KEY", env: "TIW_SECRET_KEY", fromFile: true, description: "Verify TC3-HMAC-SHA256 signatures: the SecretKey clients sign with" },
     "reveal-key": {
       type: "boolean",
       description: "DescribeWhiteboardPushCallback answers the callback key in full without --secret-id too (anyone on this machine can then read it); masked by default",
@@ -52,12 +52,12 @@ export const serveCommand = defineCommand({
     "rate-limit": { type: "string", valueName: "N", description: "Calls per second and action before RequestLimitExceeded (0: off)", defaultText: String(defaultRateLimit) },
     "expire-window": { type: "string", valueName: "SECONDS", description: "ExpireTime minus the wall-clock send time of the callbacks", defaultText: String(defaultExpireWindowSeconds) },
     retries: { type: "string", valueName: "N", description: "Retries of a callback after its first attempt", defaultText: "the delivery engine's" },
-    timeout: { type: "string", valueName: "MS", description: "Timeout of one callback attempt", defaultText: "the delivery engine's" },
+    timeout: { type: "string", valueName: "MS", description: "Timeout of one callback attempt, in milliseconds", defaultText: "the delivery engine's" },
     journal: { type: "string", valueName: "PATH", description: "SQLite journal of every callback and attempt (:memory: keeps none)", defaultText: defaultServeJournalPath },
     json: { ...jsonOption, description: "Print every change (task, delivery, setting, clock) as one JSON object per line" },
   },
   examples: [
-    "tiw-push-kit serve --callback http://127.0.0.1:4020/tiw --callback-key my-key",
+    "tiw-push-kit serve --callback http://127.0.0.1:4020/tiw --key my-key",
     "tiw-push-kit serve --time-scale 60 --secret-id AKIDexample --secret-key example-secret-key",
     "curl -X POST http://127.0.0.1:4010/_kit/clock/advance -d '{\"seconds\":1800}'",
   ],
@@ -68,7 +68,7 @@ export const serveCommand = defineCommand({
     const port = intValue("port", values.port, { min: 0, max: 65535 }) ?? defaultTiwApiPort;
     const host = values.host ?? loopback;
     const rateLimit = intValue("rate-limit", values["rate-limit"], { min: 0 });
-    const callbackKey = values["callback-key"];
+    const callbackKey = values.key;
     const callback = values.callback;
     const options = {
       sdkAppId: sdkAppIdValue(values["sdk-app-id"]),
@@ -113,14 +113,14 @@ export const serveCommand = defineCommand({
 
 /** Every change as one JSON object per line, for scripts. */
 function jsonPrinter(output: Output) {
-  return (change: KitChange) => void write(output, JSON.stringify(change) + "\n");
+  return (change: KitChange) => writeSoon(output, JSON.stringify(change) + "\n");
 }
 
 /** One line per task step, settled delivery, setting and clock move; single attempts stay quiet. */
 function linePrinter(output: Output) {
   return (change: KitChange) => {
     const line = lineOf(change);
-    if (line) void write(output, printable(line) + "\n");
+    if (line) writeSoon(output, printable(line) + "\n");
   };
 }
 

@@ -8,7 +8,9 @@ import { defineCommand, httpUrlValue, intValue, jsonOption, requireValue, sdkApp
 import { defaultJournalPath } from "../shared/default-journal-paths.js";
 import { deliverySettings } from "../shared/delivery-settings.js";
 import { deliveryOptions } from "../shared/delivery-options.js";
+import { deliveryHints } from "../shared/delivery-hints.js";
 import { injectedFetch } from "../shared/injected-fetch.js";
+import { printable } from "../shared/printable.js";
 
 const kinds = ["started", "stopped", "sequence"] as const;
 const finishReasons: readonly FinishReason[] = ["USER_CALL", "AUTO", "EXCEPTION"];
@@ -98,12 +100,15 @@ export const triggerCommand = defineCommand({
       await deliverer.close();
       store.close();
     }
+    const hints = deliveryHints();
     for (const outcome of outcomes) {
+      hints.add(outcome);
       const line = values.json
         ? JSON.stringify(outcome)
-        : `${outcome.status} ${outcome.statusCode ?? outcome.error ?? "-"} ${outcome.eventType} ${outcome.taskId} (${outcome.attempts} attempt${outcome.attempts === 1 ? "" : "s"})`;
+        : printable(`${outcome.status} ${outcome.statusCode ?? outcome.error ?? "-"} ${outcome.eventType} ${outcome.taskId} (${outcome.attempts} attempt${outcome.attempts === 1 ? "" : "s"})`);
       await write(io.stdout, line + "\n");
     }
+    await write(io.stderr, hints.lines());
     return outcomes.every((outcome) => outcome.status === "delivered") ? 0 : 1;
   },
 });

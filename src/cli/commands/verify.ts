@@ -56,7 +56,13 @@ export const verifyCommand = defineCommand({
     "inspect-url": { type: "string", valueName: "URL", description: "URL template with {TaskId} answering your receiver's task state as JSON; enables the state checks" },
     hardened: { type: "boolean", description: "Your receiver confirms tasks with DescribeWhiteboardPush: at strict, also check it refuses unknown tasks" },
     "announce-url": { type: "string", valueName: "URL", description: "POST each task's Started here before its callbacks, so your TIW API stand-in knows it" },
-    "timeout-ms": { type: "string", valueName: "MS", description: "Time budget of each answer; requests are abandoned after three times this", defaultText: String(defaultBudgetMs) },
+    timeout: {
+      type: "string",
+      valueName: "MS",
+      aliases: ["timeout-ms"],
+      description: "Time budget of each answer, in milliseconds; requests are abandoned after three times this",
+      defaultText: String(defaultBudgetMs),
+    },
     seed: { type: "string", valueName: "S", description: "Seed of task ids and data, to reproduce a run", defaultText: "a fresh one, printed" },
     "event-age": { type: "string", valueName: "SECONDS", description: "How long before it is sent each task's last callback happened", defaultText: "0" },
     junit: { type: "string", valueName: "FILE", description: "Also write the results as JUnit XML to FILE (folders created; written even when the receiver cannot be reached)" },
@@ -88,7 +94,7 @@ export const verifyCommand = defineCommand({
     if (unknown?.length) throw new UsageError(`unknown check ${unknown.map((name) => `'${name}'`).join(", ")}; see 'tiw-push-kit verify --list'`);
     const inspectUrl = values["inspect-url"];
     if (inspectUrl !== undefined && !inspectUrl.includes("{TaskId}")) throw new UsageError(`--inspect-url must contain {TaskId}, got '${inspectUrl}'`);
-    const timeoutMs = intValue("timeout-ms", values["timeout-ms"], { min: 1, max: 600_000 }) ?? defaultBudgetMs;
+    const timeoutMs = intValue("timeout", values.timeout, { min: 1, max: 600_000 }) ?? defaultBudgetMs;
     const announceUrl = values["announce-url"] === undefined ? undefined : httpUrlValue("announce-url", values["announce-url"]);
     const headers = headerValues(values.header);
     const eventAgeSeconds = intValue("event-age", values["event-age"], { min: 0, max: 86_400 });

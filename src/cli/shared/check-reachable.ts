@@ -1,5 +1,6 @@
 import { connect } from "node:net";
 import { describeError } from "../../delivery/transport/describe-error.js";
+import { CannotRunError } from "./command.js";
 
 /**
  * A clear one-line error for an unreachable target before anything is recorded, instead of a
@@ -13,7 +14,7 @@ export async function checkReachable(target: string, timeoutMs: number): Promise
     const socket = connect({ host, port, timeout: timeoutMs });
     const fail = (reason: string) => {
       socket.destroy();
-      reject(new Error(`tiw-push-kit: cannot reach ${url.origin}: ${reason}`));
+      reject(new CannotRunError(`tiw-push-kit: cannot reach ${url.origin}: ${reason}`));
     };
     socket.once("connect", () => {
       socket.end();

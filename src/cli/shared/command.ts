@@ -7,7 +7,10 @@ const { parseArgs } = process.getBuiltinModule("node:util");
 /** Where a command writes; the CLI entry passes process streams, tests pass collectors. */
 export interface Output {
   write(chunk: string): boolean;
-  once?(event: "drain", listener: () => void): unknown;
+  once?(event: "drain" | "close", listener: () => void): unknown;
+  off?(event: "drain" | "close", listener: () => void): unknown;
+  /** Set once the stream is closed, e.g. after the reader of a pipe went away (EPIPE). */
+  destroyed?: boolean;
   isTTY?: boolean;
 }
 
@@ -33,6 +36,10 @@ export interface OptionSpec {
   /** Shown in help; commands apply their own defaults. */
   defaultText?: string;
   multiple?: boolean;
+  /** Old spellings, still accepted for one release with a note on stderr. */
+  aliases?: readonly string[];
+  /** Also `--NAME-file PATH`: the value read from a file, so that it is not on the command line (/proc/PID/cmdline). */
+  fromFile?: boolean;
 }
 
 export type Options = Record<string, OptionSpec>;
@@ -81,6 +88,9 @@ export function defineCommand<O extends Options>(command: Command<O>): Command<O
 /** Bad flags or arguments: reported in one line with a pointer to `--help`, exit 2. */
 export class UsageError extends Error {}
 
+/** The command cannot do its work at all (e.g. nothing listens at the target): its one-line message, exit 2. */
+export class CannotRunError extends Error {}
+
 export const jsonOption = {
   type: "boolean",
   description: "Print machine-readable JSON on stdout (diagnostics go to stderr)",
@@ -90,6 +100,7 @@ export const callbackKeyOption = {
   type: "string",
   valueName: "KEY",
   env: "TIW_CALLBACK_KEY",
+  fromFile: true,
   description: "Callback key set with SetWhiteboardPushCallbackKey",
 } as const satisfies OptionSpec;
 
@@ -103,15 +114,28 @@ export interface ParsedArgs<O extends Options> {
   values: Values<O>;
   positionals: string[];
   help: boolean;
+  /** One line each for the user, e.g. that an old spelling was used. */
+  notes: string[];
 }
 
-/** Strict parsing: an unknown flag or a missing value is a `UsageError`; flags fall back to their env variable. */
+/** The reader of stdout went away (`| head -1`): nothing more can be shown, and that is no failure. */
+export class ReaderGoneError extends Error {
+  constructor() {
+    super("tiw-push-kit: the reader of the output is gone");
+  }
+}
+
+/** Strict parsing: an unknown flag or a missing value is a `UsageError`; flags fall back to a file, then to their env variable. */
 export function parseCommandArgs<O extends Options>(command: Command<O>, args: string[], env: Io["env"]): ParsedArgs<O> {
   const config = Object.fromEntries(
-    Object.entries(command.options).map(([name, spec]) => [
-      name,
-      { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) },
-    ]),
+    Object.entries(command.options).flatMap(([name, spec]) => {
+      const parseSpec = { type: spec.type, ...(spec.multiple ? { multiple: true } : {}) };
+      return [
+        [name, { ...parseSpec, ...(spec.short ? { short: spec.short } : {}) }],
+        ...(spec.aliases ?? []).map((alias) => [alias, parseSpec]),
+        ...(spec.fromFile ? [[`${name}-file`, { type: "string" }]] : []),
+      ];
+    }),
   );
   let parsed;
   try {
@@ -121,22 +145,54 @@ export function parseCommandArgs<O extends Options>(command: Command<O>, args: s
     const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "");
     throw new UsageError(message.split("\n").join(" "));
   }
-  const { help, ...values }: Record<string, unknown> = parsed.values;
+  const { help, ...given }: Record<string, unknown> = parsed.values;
+  const values: Record<string, unknown> = {};
+  const notes: string[] = [];
   for (const [name, spec] of Object.entries(command.options)) {
-    if (values[name] === undefined && spec.env && env[spec.env] !== undefined && env[spec.env] !== "") values[name] = env[spec.env];
+    const alias = spec.aliases?.find((candidate) => given[candidate] !== undefined);
+    if (alias !== undefined) {
+      if (given[name] !== undefined) throw new UsageError(`--${alias} is the old spelling of --${name}: give one of them`);
+      notes.push(`tiw-push-kit: --${alias} is now --${name}; the old spelling goes in the next release`);
+    }
+    const file = given[`${name}-file`];
+    if (file !== undefined && (given[name] !== undefined || alias !== undefined)) throw new UsageError(`give --${name} or --${name}-file, not both`);
+    const value = given[name] ?? (alias !== undefined ? given[alias] : undefined) ?? (typeof file === "string" ? valueFromFile(`${name}-file`, file) : undefined);
+    if (value !== undefined) values[name] = value;
+    else if (spec.env && env[spec.env] !== undefined && env[spec.env] !== "") values[name] = env[spec.env];
   }
   if (!help && parsed.positionals.length > (command.maxPositionals ?? 0)) {
     throw new UsageError(`unexpected argument '${parsed.positionals[command.maxPositionals ?? 0]}'`);
   }
-  return { values: values as Values<O>, positionals: parsed.positionals, help: help === true };
+  return { values: values as Values<O>, positionals: parsed.positionals, help: help === true, notes };
+}
+
+/** A secret read from a file, without the line ending an editor or `echo` leaves. */
+function valueFromFile(flag: string, path: string): string {
+  let text: string;
+  try {
+    text = process.getBuiltinModule("node:fs").readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read --${flag} ${path}${code === "ENOENT" ? ": no such file" : `: ${(error as Error).message}`}`);
+  }
+  const value = text.replace(/\r?\n$/, "");
+  if (value === "") throw new UsageError(`--${flag} ${path} is empty`);
+  return value;
 }
 
 /** `--help` text generated from the command's own option table, so the two cannot drift. */
 export function helpOf(command: Command, summary: string, program: string): string {
-  const rows = Object.entries(command.options).map(([name, spec]) => {
+  const rows = Object.entries(command.options).flatMap(([name, spec]) => {
     const flag = `${spec.short ? `-${spec.short}, ` : "    "}--${name}${spec.type === "string" ? ` ${spec.valueName ?? "VALUE"}` : ""}`;
-    const notes = [spec.defaultText && `default: ${spec.defaultText}`, spec.env && `env: ${spec.env}`].filter(Boolean).join("; ");
-    return [flag, spec.description + (notes ? ` (${notes})` : "")] as const;
+    const notes = [
+      spec.defaultText && `default: ${spec.defaultText}`,
+      spec.env && `env: ${spec.env}`,
+      spec.aliases?.length && `formerly ${spec.aliases.map((alias) => `--${alias}`).join(", ")}`,
+    ]
+      .filter(Boolean)
+      .join("; ");
+    const row = [flag, spec.description + (notes ? ` (${notes})` : "")] as const;
+    return spec.fromFile ? [row, [`    --${name}-file PATH`, `Read --${name} from this file (trailing newline trimmed); keeps it off the command line`] as const] : [row];
   });
   rows.push(["-h, --help", "Show this help"]);
   const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
@@ -188,7 +244,28 @@ export function requireValue(name: string, value: string | undefined, hint: stri
   return value;
 }
 
-/** Writes to an output, waiting for it to drain when it buffers (large JSON Lines outputs). */
+/** Writes without waiting (a server's event lines); once the reader is gone they are dropped, and `io.interrupted` stops the server. */
+export function writeSoon(output: Output, text: string): void {
+  write(output, text).catch((error: unknown) => {
+    if (!(error instanceof ReaderGoneError)) throw error;
+  });
+}
+
+/**
+ * Writes to an output, waiting for it to drain when it buffers (large JSON Lines outputs). Throws
+ * `ReaderGoneError` once the output is closed (the reader of a pipe went away) instead of waiting forever.
+ */
 export async function write(output: Output, text: string): Promise<void> {
-  if (!output.write(text) && output.once) await new Promise<void>((resolve) => output.once?.("drain", resolve));
+  if (output.destroyed) throw new ReaderGoneError();
+  if (output.write(text) || !output.once) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      output.off?.("drain", done);
+      output.off?.("close", done);
+      resolve();
+    };
+    output.once?.("drain", done);
+    output.once?.("close", done);
+  });
+  if (output.destroyed) throw new ReaderGoneError();
 }

@@ -13,7 +13,7 @@ export const deliveryOptions = {
   concurrency: { type: "string", short: "c", valueName: "N", description: "Deliveries in flight at once (different tasks)", defaultText: String(defaultConcurrency) },
   rate: { type: "string", valueName: "EVENTS_PER_SECOND", description: "Send at most this many events per second", defaultText: "unlimited" },
   profile: { type: "string", valueName: "NAME", description: `Delivery profile (timeout and retries): ${deliveryProfileNames.join(" or ")}; see below`, defaultText: defaultProfileName },
-  timeout: { type: "string", valueName: "MS", description: "Timeout of one attempt", defaultText: "the profile's" },
+  timeout: { type: "string", valueName: "MS", description: "Timeout of one attempt, in milliseconds", defaultText: "the profile's" },
   retries: { type: "string", valueName: "N", description: "Retries of a valid event after a timeout, connection error or non-200", defaultText: "the profile's" },
   backoff: { type: "string", valueName: "MS", description: "Wait before the first retry", defaultText: "the profile's" },
   "backoff-max": { type: "string", valueName: "MS", description: "Longest wait between retries", defaultText: "the profile's" },

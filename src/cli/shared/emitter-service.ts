@@ -5,7 +5,7 @@ import { recordPlan } from "../../delivery/record-plan.js";
 import { generate } from "../../generate/generate.js";
 import { createRandom } from "../../generate/random.js";
 import { openJournal, type Journal } from "../../store/index.js";
-import { write } from "./command.js";
+import { write, writeSoon } from "./command.js";
 import { injectedFetch } from "./injected-fetch.js";
 import type { StartService } from "./start-service.js";
 
@@ -27,7 +27,7 @@ export const emitterService: StartService = {
       if (outcome.status === "delivered") counts.delivered += 1;
       if (outcome.status === "failed") counts.failed += 1;
       if (outcome.status === "forged-accepted") counts.forgedAccepted += 1;
-      if (verbose) void write(io.stdout, `emitter: ${outcome.status} ${outcome.statusCode ?? outcome.error} ${outcome.eventType} ${outcome.taskId}${outcome.fault ? ` [${outcome.fault}]` : ""}\n`);
+      if (verbose) writeSoon(io.stdout, `emitter: ${outcome.status} ${outcome.statusCode ?? outcome.error} ${outcome.eventType} ${outcome.taskId}${outcome.fault ? ` [${outcome.fault}]` : ""}\n`);
     };
     // A failing emitter (a journal it cannot write) is reported and stops; it never takes `start` down.
     const running = dispatch(endlessPlan({ journal, target, sdkAppId, seed, chaos }), { deliverer, rate, signal: stop.signal, onOutcome }).catch(

@@ -13,6 +13,8 @@ export interface ResendRun extends Omit<DeliveryRun, "target" | "journal" | "pla
   select(journal: Journal, problem: (message: string) => Promise<void>): JournalEvent[] | Promise<JournalEvent[]>;
   /** Printed when `select` finds nothing. */
   nothingText: string;
+  /** The flags and settings to send the selected events with, when they depend on them (`emit --resume`); `values` and `settings` otherwise. */
+  settingsFor?(journal: Journal, events: readonly JournalEvent[]): Promise<Pick<DeliveryRun, "values" | "settings">>;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface ResendRun extends Omit<DeliveryRun, "target" | "journal" | "pla
  * skipped; the others are sent. Returns the exit code: 1 if anything could not be sent.
  */
 export async function resendFromJournal(run: ResendRun): Promise<number> {
-  const { select, nothingText, ...delivery } = run;
+  const { select, nothingText, settingsFor, ...given } = run;
   return withJournal(run.journalPath, run.io, { existing: true }, async (journal) => {
     let problems = 0;
     const problem = async (message: string) => {
@@ -33,7 +35,8 @@ export async function resendFromJournal(run: ResendRun): Promise<number> {
       await write(run.io.stderr, `${nothingText}\n`);
       return problems > 0 ? 1 : 0;
     }
-    const target = targetOf(events, run.values.target);
+    const delivery = settingsFor ? { ...given, ...(await settingsFor(journal, events)) } : given;
+    const target = targetOf(events, delivery.values.target);
     requireKeyFor(events, run.key);
     const planned: PlannedDelivery[] = [];
     for (const event of events) {
@@ -44,7 +47,7 @@ export async function resendFromJournal(run: ResendRun): Promise<number> {
       }
     }
     if (planned.length === 0) return 1;
-    await checkReachable(target, run.settings.timeoutMs);
+    await checkReachable(target, delivery.settings.timeoutMs);
     const code = await runDeliveries({ ...delivery, target, journal, planned });
     return problems > 0 ? Math.max(code, 1) : code;
   });

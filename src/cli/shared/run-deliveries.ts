@@ -6,7 +6,9 @@ import type { Journal } from "../../store/index.js";
 import { write, type Io } from "./command.js";
 import type { DeliveryValues } from "./delivery-options.js";
 import type { DeliverySettings } from "./delivery-settings.js";
+import { deliveryHints } from "./delivery-hints.js";
 import { injectedFetch } from "./injected-fetch.js";
+import { printable } from "./printable.js";
 import { createProgress } from "./progress.js";
 import { summaryText } from "./summary-text.js";
 
@@ -50,8 +52,10 @@ export async function runDeliveries(run: DeliveryRun): Promise<number> {
   });
   let verboseOutput = Promise.resolve();
   const tally = { done: 0, delivered: 0, failed: 0, startedAt: performance.now() };
+  const hints = deliveryHints();
   const onOutcome = (outcome: DeliveryOutcome) => {
     summary.addOutcome(outcome);
+    hints.add(outcome);
     tally.done += 1;
     if (outcome.status === "delivered") tally.delivered += 1;
     if (outcome.status === "failed") tally.failed += 1;
@@ -73,8 +77,9 @@ export async function runDeliveries(run: DeliveryRun): Promise<number> {
   if (values.json) {
     await write(io.stdout, JSON.stringify({ target, journal: run.journalPath, ...run.replay, ...result, pending: pendingLeft }) + "\n");
   } else {
-    await write(io.stdout, summaryText(result, target, run.journalPath, pendingLeft));
+    await write(io.stdout, summaryText(result, target, run.journalPath, pendingLeft, run.key !== undefined));
   }
+  await write(io.stderr, hints.lines());
   if (journal.writeFailed.aborted) throw journal.writeFailed.reason;
   return summaryPassed({ ...result, pending: pendingLeft }) ? 0 : 1;
 }
@@ -82,5 +87,6 @@ export async function runDeliveries(run: DeliveryRun): Promise<number> {
 function outcomeLine(outcome: DeliveryOutcome): string {
   const answer = outcome.statusCode ?? outcome.error ?? "-";
   const extras = [outcome.fault && `[${outcome.fault}]`, outcome.attempts > 1 && `${outcome.attempts} attempts`, outcome.statusCode !== undefined && outcome.error].filter(Boolean);
-  return `${outcome.status.padEnd(15)} ${String(answer).padEnd(3)} ${outcome.eventType.padEnd(21)} ${outcome.taskId} ${outcome.eventId} ${outcome.latencyMs.toFixed(1)} ms${extras.length ? ` ${extras.join(" ")}` : ""}\n`;
+  // OpenSSL's messages span lines: escaped, each outcome stays one line.
+  return printable(`${outcome.status.padEnd(15)} ${String(answer).padEnd(3)} ${outcome.eventType.padEnd(21)} ${outcome.taskId} ${outcome.eventId} ${outcome.latencyMs.toFixed(1)} ms${extras.length ? ` ${extras.join(" ")}` : ""}`) + "\n";
 }

@@ -1,6 +1,7 @@
 import { chaosKinds, planDeliveries, type ChaosRates, type PlannedDelivery } from "../../delivery/chaos.js";
 import { generate, scenarios, type Scenario } from "../../generate/generate.js";
 import { createRandom } from "../../generate/random.js";
+import { recordedFlagsFrom, type RecordedDeliveryFlags } from "./recorded-delivery-flags.js";
 
 /** How `emit` planned a generated run: the same recipe gives the same plan. */
 export interface GeneratedRecipe {
@@ -14,13 +15,15 @@ export interface GeneratedRecipe {
   maxDelayMs?: number;
   target: string;
   hasKey: boolean;
+  /** The delivery flags the run was given; absent in runs journaled before they were kept. */
+  delivery?: RecordedDeliveryFlags;
 }
 
 /**
  * How `emit` planned a run, kept in the journal with the run (never the key): a generated run can be
  * planned again from it, one of bodies from a file or stdin only named.
  */
-export type RunRecipe = GeneratedRecipe | { from: string };
+export type RunRecipe = GeneratedRecipe | { from: string; delivery?: RecordedDeliveryFlags };
 
 /** The deliveries of a generated run, faults drawn from its seed. */
 export function generatedPlan(recipe: GeneratedRecipe): PlannedDelivery[] {
@@ -41,7 +44,9 @@ export function recipeOf(text: string | undefined): RunRecipe | undefined {
   }
   if (typeof value !== "object" || value === null) return undefined;
   const recipe = value as Partial<Record<keyof GeneratedRecipe | "from", unknown>>;
-  if (typeof recipe.from === "string") return { from: recipe.from };
+  // Flags that do not read back are left out: the run can still be planned again, with the defaults.
+  const delivery = recordedFlagsFrom(recipe.delivery);
+  if (typeof recipe.from === "string") return { from: recipe.from, ...(delivery ? { delivery } : {}) };
   const whole = (number: unknown) => Number.isSafeInteger(number);
   const chaosRates = (rates: unknown) =>
     typeof rates === "object" && rates !== null && Object.entries(rates).every(([kind, rate]) => (chaosKinds as readonly string[]).includes(kind) && typeof rate === "number");
@@ -55,5 +60,8 @@ export function recipeOf(text: string | undefined): RunRecipe | undefined {
     (recipe.maxDelayMs === undefined || whole(recipe.maxDelayMs)) &&
     typeof recipe.target === "string" &&
     typeof recipe.hasKey === "boolean";
-  return generated ? (recipe as GeneratedRecipe) : undefined;
+  if (!generated) return undefined;
+  const generatedRecipe = { ...(recipe as GeneratedRecipe) };
+  delete generatedRecipe.delivery;
+  return delivery ? { ...generatedRecipe, delivery } : generatedRecipe;
 }

@@ -1,4 +1,4 @@
-import { write, type Io } from "./command.js";
+import { write, type Io, writeSoon } from "./command.js";
 import { emitterService } from "./emitter-service.js";
 import { loopback } from "./loopback.js";
 import { receiverService } from "./receiver-service.js";
@@ -41,7 +41,7 @@ export async function runStart(settings: StartSettings, io: Io): Promise<number>
   const keyLine = settings.demoKey ? `${settings.callbackKey} (the built-in demo key; validate a payload with --key ${settings.callbackKey})` : "yours (from --key or TIW_CALLBACK_KEY)";
   await write(io.stdout, `  callback key: ${keyLine}\n`);
   const statusLines = () => running.flatMap(({ name, service }) => (service.status ? [`  ${name.padEnd(width)}${service.status()}\n`] : [])).join("");
-  const timer = setInterval(() => void write(io.stdout, statusLines()), statusEveryMs);
+  const timer = setInterval(() => writeSoon(io.stdout, statusLines()), statusEveryMs);
   timer.unref();
   await io.interrupted;
   clearInterval(timer);

@@ -2,7 +2,7 @@ import { createReceiver, type TaskState } from "../../receiver/reference-receive
 import { serve } from "../../server/node.js";
 import type { FetchHandler } from "../../tiw/fetch-handler.js";
 import type { WhiteboardPushEvent } from "../../tiw/events.js";
-import { write, type Output } from "./command.js";
+import { type Output, writeSoon } from "./command.js";
 import { printable } from "./printable.js";
 
 export const defaultReceiverPort = 4020;
@@ -54,7 +54,7 @@ async function listen(handler: FetchHandler, port: number, host: string) {
 /** Prints each callback the receiver accepts or rejects, as text or JSON Lines. */
 function reporter(output: Output, json: boolean) {
   const counts: ReceiverCounts = { accepted: 0, duplicates: 0, rejected: 0 };
-  const print = (line: string) => void write(output, printable(line) + "\n");
+  const print = (line: string) => writeSoon(output, printable(line) + "\n");
   return {
     counts,
     accepted(event: WhiteboardPushEvent, info: { duplicate: boolean }) {

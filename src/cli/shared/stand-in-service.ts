@@ -1,7 +1,7 @@
 import { createRandom } from "../../generate/random.js";
 import { serveTiwApi } from "../../server/serve-tiw-api.js";
 import { startTraffic } from "../../stand-in/http/start-traffic.js";
-import { write } from "./command.js";
+import { writeSoon } from "./command.js";
 import { loopback } from "./loopback.js";
 import type { StartService } from "./start-service.js";
 import { virtualTimeNote } from "./virtual-time.js";
@@ -32,7 +32,7 @@ export const standInService: StartService = {
       autoStopTimeout,
       // Well before the idle timeout, in real time, whatever the time scale.
       endWithinMs: Math.min(endWithinSeconds, autoStopTimeout / Math.max(timeScale, 1) / 2) * 1000,
-      onError: (message) => void write(io.stderr, `tiw-push-kit: stand-in traffic: ${message}\n`),
+      onError: (message) => writeSoon(io.stderr, `tiw-push-kit: stand-in traffic: ${message}\n`),
     });
     return {
       url: `${server.url}/`,

@@ -2,7 +2,7 @@ import type { DeliverySummary } from "../../delivery/summary.js";
 import { defaultJournalPath } from "./default-journal-paths.js";
 
 /** The summary printed after a delivery run, with how to send what is still pending. */
-export function summaryText(result: DeliverySummary, target: string, journalPath: string, pending: number): string {
+export function summaryText(result: DeliverySummary, target: string, journalPath: string, pending: number, signed: boolean): string {
   const valid = result.delivered + result.failed + result.pending;
   const codes = Object.entries(result.statusCodes)
     .map(([code, count]) => `${code} x${count}`)
@@ -13,8 +13,13 @@ export function summaryText(result: DeliverySummary, target: string, journalPath
     ...(result.forged.sent ? [`forged: ${result.forged.sent} sent, ${result.forged.rejected} rejected, ${result.forged.accepted} wrongly accepted${result.forged.unanswered ? `, ${result.forged.unanswered} unanswered` : ""}`] : []),
     `status codes: ${codes || "none"}`,
     `latency: p50 ${result.latencyMs.p50} ms, p95 ${result.latencyMs.p95} ms, p99 ${result.latencyMs.p99} ms`,
-    ...(pending ? [`pending: ${pending}, send them with: tiw-push-kit emit --resume${journalPath === defaultJournalPath ? "" : ` --journal ${journalPath}`}`] : []),
+    ...(pending ? [`pending: ${pending}, send them with: ${resumeCommand(journalPath, signed)}`] : []),
     `journal: ${journalPath}`,
   ];
   return lines.join("\n") + "\n";
+}
+
+/** The key is never journaled: signed events need it again (KEY stands for it, never printed). */
+function resumeCommand(journalPath: string, signed: boolean): string {
+  return ["tiw-push-kit emit --resume", ...(signed ? ["--key KEY"] : []), ...(journalPath === defaultJournalPath ? [] : [`--journal ${journalPath}`])].join(" ");
 }
