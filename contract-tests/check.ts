@@ -23,6 +23,8 @@ export interface Check {
   description: string;
   level: Level;
   needs?: Prerequisite;
+  /** The check is about `Sign` and `ExpireTime`: the unsigned profile, which sends neither, skips it. */
+  checksSignature?: true;
   /** Resolves when the receiver behaves; throws `CheckFailure` or `CheckSkipped` otherwise; may return a warning. */
   run(session: Session): Promise<Warning | void>;
 }

@@ -15,8 +15,14 @@ export interface ContractOptions {
   target?: string;
   /** The receiver as a `(Request) => Promise<Response>` handler, called in-process: no network. */
   handler?: FetchHandler;
-  /** The callback key the receiver verifies `Sign` with. */
-  callbackKey: string;
+  /** The callback key the receiver verifies `Sign` with. Give this or `unsigned: true`. */
+  callbackKey?: string;
+  /**
+   * The unsigned profile, for a receiver of an app without a callback key: callbacks are sent as TIW
+   * then sends them, without `Sign` and `ExpireTime`, and the signature checks are skipped (not run,
+   * so `complete` is false, and `requireAll` fails them).
+   */
+  unsigned?: boolean;
   /** The receiver's own SdkAppId; the suite also sends callbacks of another one, which must be refused. */
   sdkAppId: number;
   /** Default `basic`. `strict` adds the strict checks and fails an answer body other than `{"error_code":0}`. */
@@ -102,12 +108,14 @@ const missing: Record<Prerequisite, string> = {
   hardened: "opt-in for receivers that confirm tasks with DescribeWhiteboardPush (--hardened, or hardened: true)",
 };
 
+const unsignedSkipReason = "unsigned profile: TIW sends no Sign or ExpireTime without a callback key, so there is no signature to check (give the key, --key or callbackKey, to run it)";
+
 function invalid(message: string): never {
   throw new RangeError(`tiw-push-kit: ${message}`);
 }
 
 /** The checks a run with these options performs, in order. Throws a `RangeError` for an unknown level or check name. */
-export function planChecks(options: Pick<ContractOptions, "level" | "only" | "inspect" | "hardened">): PlannedCheck[] {
+export function planChecks(options: Pick<ContractOptions, "level" | "only" | "inspect" | "hardened" | "unsigned">): PlannedCheck[] {
   const level = options.level ?? "basic";
   if (!levels.includes(level)) invalid(`level must be one of ${levels.join(", ")}, got '${String(level)}'`);
   const unknown = options.only?.filter((name) => !checks.some((check) => check.name === name));
@@ -117,14 +125,21 @@ export function planChecks(options: Pick<ContractOptions, "level" | "only" | "in
     ? checks.filter((check) => options.only?.includes(check.name))
     : checks.filter((check) => (level === "strict" || check.level === "basic") && (check.needs !== "hardened" || options.hardened === true));
   const present: Record<Prerequisite, boolean> = { inspect: options.inspect !== undefined, hardened: options.hardened === true };
-  return selected.map((check) => (check.needs && !present[check.needs] ? { check, skipReason: missing[check.needs] } : { check }));
+  return selected.map((check) => {
+    if (options.unsigned === true && check.checksSignature) return { check, skipReason: unsignedSkipReason };
+    return check.needs && !present[check.needs] ? { check, skipReason: missing[check.needs] } : { check };
+  });
 }
 
 /** Checks the options, then makes sure the receiver answers at all, so that a wrong URL is one clear error. */
 export async function openSession(options: ContractOptions): Promise<Session> {
   if ((options.target === undefined) === (options.handler === undefined)) invalid("give either target (a URL) or handler (a fetch handler)");
   if (options.target !== undefined && !isHttpUrl(options.target)) invalid(`target must be an http(s) URL, got '${options.target}'`);
-  if (!options.callbackKey) invalid("callbackKey is required");
+  if (options.unsigned === true) {
+    if (options.callbackKey !== undefined) invalid("give either callbackKey or unsigned: true, not both");
+  } else if (typeof options.callbackKey !== "string" || options.callbackKey === "") {
+    invalid("callbackKey is required, or unsigned: true for a receiver without a callback key");
+  }
   if (!Number.isSafeInteger(options.sdkAppId) || options.sdkAppId < 1) invalid(`sdkAppId must be a whole number >= 1, got ${options.sdkAppId}`);
   const budgetMs = options.timeoutMs ?? defaultBudgetMs;
   if (!Number.isSafeInteger(budgetMs) || budgetMs < 1) invalid(`timeoutMs must be a whole number of milliseconds >= 1, got ${budgetMs}`);
@@ -135,7 +150,7 @@ export async function openSession(options: ContractOptions): Promise<Session> {
   const transport: Transport = options.handler ? handlerTransport(options.handler) : httpTransport(options.target ?? "", options.fetch, options.headers);
   const session = createSession({
     transport,
-    callbackKey: options.callbackKey,
+    callbackKey: options.unsigned === true ? undefined : options.callbackKey,
     sdkAppId: options.sdkAppId,
     strict: (options.level ?? "basic") === "strict",
     budgetMs,
@@ -205,7 +220,7 @@ export async function runContract(options: ContractOptions, hooks: RunHooks = {}
     warned: count("warn"),
     skipped: count("skip"),
     complete: count("skip") === 0,
-    hints: hintsOf(results),
+    hints: hintsOf(results, session.callbackKey === undefined),
     interrupted: hooks.signal?.aborted === true,
     results,
   };

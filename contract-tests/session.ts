@@ -19,7 +19,8 @@ export type Inspect = (taskId: string) => Promise<unknown>;
 
 export interface SessionOptions {
   transport: Transport;
-  callbackKey: string;
+  /** Undefined in the unsigned profile: callbacks are then sent without Sign and ExpireTime. */
+  callbackKey: string | undefined;
   sdkAppId: number;
   strict: boolean;
   /** Each answer must come within this many milliseconds (checked by `answers-in-time`). */
@@ -42,7 +43,7 @@ export interface Session {
   readonly budgetMs: number;
   /** After this long a request is abandoned: slow answers still count for the other checks. */
   readonly requestTimeoutMs: number;
-  readonly callbackKey: string;
+  readonly callbackKey: string | undefined;
   readonly sdkAppId: number;
   readonly url: string;
   readonly seed: number | string;
@@ -52,9 +53,12 @@ export interface Session {
   task(ending: FinishReason, options?: { announce?: boolean }): Promise<Task>;
   /**
    * Signed as TIW signs: when sent, valid for the usual window from now unless `expireTime` says
-   * otherwise. Any object, so that checks can sign deliberately broken bodies too.
+   * otherwise. Any object, so that checks can sign deliberately broken bodies too. Throws in the
+   * unsigned profile, whose plan skips the checks that use it.
    */
   signed<B extends object>(body: B, expireTime?: number): B & { ExpireTime: number; Sign: string };
+  /** As TIW sends it: `signed` when there is a callback key, as it is in the unsigned profile. */
+  asSent<B extends object>(body: B): B;
   /** POSTs an object as JSON, or a string as it is. */
   deliver(body: object | string): Promise<Exchange>;
   /** The receiver's state of a task, for the state checks (which only run when an inspect option was given). */
@@ -115,6 +119,11 @@ export function createSession(options: SessionOptions): Session {
     }
   }
 
+  function signed<B extends object>(body: B, expireTime = expireTimeAt(timestampOf(body), options.now())) {
+    if (options.callbackKey === undefined) throw new Error("tiw-push-kit: the unsigned profile has no callback key to sign with");
+    return withSignature(body, options.callbackKey, expireTime);
+  }
+
   const { inspect } = options;
   return {
     strict: options.strict,
@@ -131,7 +140,8 @@ export function createSession(options: SessionOptions): Session {
       if (!task) throw new Error("tiw-push-kit: the generator returned no task");
       return task;
     },
-    signed: (body, expireTime = expireTimeAt(timestampOf(body), options.now())) => withSignature(body, options.callbackKey, expireTime),
+    signed,
+    asSent: (body) => (options.callbackKey === undefined ? body : signed(body)),
     deliver: (body) => transport.send("POST", transport.url, typeof body === "string" ? body : JSON.stringify(body), requestTimeoutMs),
     inspect: async (taskId) => {
       if (inspect === undefined) throw new Error("tiw-push-kit: this check needs an inspect option");

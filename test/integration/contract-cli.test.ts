@@ -168,7 +168,6 @@ describe("verify", () => {
   it.each([
     [["--key", key, "--sdk-app-id", sdkAppId], "--target is required"],
     [["--target", "ftp://x", "--key", key, "--sdk-app-id", sdkAppId], "--target must be an http(s) URL, got 'ftp://x'"],
-    [["--target", "http://127.0.0.1:9/cb", "--sdk-app-id", sdkAppId], "--key is required"],
     [["--target", "http://127.0.0.1:9/cb", "--key", key], "--sdk-app-id is required"],
     [["--target", "http://127.0.0.1:9/cb", "--key", key, "--sdk-app-id", sdkAppId, "--level", "paranoid"], "--level must be one of basic, strict, got 'paranoid'"],
     [["--target", "http://127.0.0.1:9/cb", "--key", key, "--sdk-app-id", sdkAppId, "--only", "rejects-bad-sign,rejects-everything"], "unknown check 'rejects-everything'"],

@@ -21,6 +21,8 @@ import { callbackKeyOption, defineCommand, httpUrlValue, intValue, jsonOption, r
 import { headerOption, headerValues } from "../shared/header-flag.js";
 
 const defaultLevel: Level = "basic";
+const unsignedProfileNote =
+  "unsigned profile (no --key or TIW_CALLBACK_KEY): callbacks are sent without Sign or ExpireTime, as TIW sends them when no callback key is set; the signature checks are skipped (not run)";
 const nameWidth = Math.max(...checks.map((check) => check.name.length)) + 2;
 
 function listing(): string {
@@ -33,7 +35,7 @@ function listing(): string {
 }
 
 export const verifyCommand = defineCommand({
-  usage: "verify --target URL --key KEY --sdk-app-id ID [--level basic|strict] [--only CHECK,...] [--inspect-url URL] [--junit FILE] [--json]",
+  usage: "verify --target URL [--key KEY] --sdk-app-id ID [--level basic|strict] [--only CHECK,...] [--inspect-url URL] [--junit FILE] [--json]",
   description: [
     "Sends real and hostile callbacks to your receiver and checks each answer: valid callbacks of every ending",
     "get 200; bad, expired, foreign, unsigned, malformed and schema-invalid ones get a 4xx; unknown fields,",
@@ -46,10 +48,14 @@ export const verifyCommand = defineCommand({
     "have just ended, so each arrives --event-age seconds after its Timestamp, plus its task's length for a",
     "Started sent with its Stopped: at most 305 s for an AUTO task's Started (AutoStopTimeout is at least",
     "300 s), 60 s for any other. A receiver that refuses a Timestamp older than 10 minutes passes.",
+    "",
+    "Without --key (and TIW_CALLBACK_KEY), the unsigned profile, for an app with no callback key set on TIW: callbacks",
+    "are sent without Sign or ExpireTime, and rejects-bad-sign, rejects-expired and rejects-missing-sign are skipped",
+    "as not run (the run is not complete; --require-all fails them).",
   ].join("\n"),
   options: {
     target: { type: "string", valueName: "URL", description: "Your receiver's callback URL, e.g. http://127.0.0.1:3000/tiw/callback" },
-    key: { ...callbackKeyOption, description: "Callback key your receiver verifies Sign with" },
+    key: { ...callbackKeyOption, description: "Callback key your receiver verifies Sign with; without one, the unsigned profile", defaultText: "none: unsigned profile" },
     "sdk-app-id": { ...sdkAppIdOption, description: "Your receiver's SdkAppId" },
     level: { type: "string", valueName: "LEVEL", description: `basic, or strict: adds the burst, the hardened check and requires the body {"error_code":0}`, defaultText: defaultLevel },
     only: { type: "string", valueName: "CHECK,...", description: "Run only these checks (comma-separated names, any level)" },
@@ -78,7 +84,7 @@ export const verifyCommand = defineCommand({
       return 0;
     }
     const target = httpUrlValue("target", requireValue("target", values.target, "your receiver's callback URL"));
-    const callbackKey = requireValue("key", values.key, "the callback key (or set TIW_CALLBACK_KEY)");
+    const callbackKey = values.key || undefined;
     const sdkAppId = intValue("sdk-app-id", requireValue("sdk-app-id", values["sdk-app-id"], "your receiver's SdkAppId"), { min: 1 });
     if (sdkAppId === undefined) return 2;
     const level = values.level ?? defaultLevel;
@@ -94,10 +100,11 @@ export const verifyCommand = defineCommand({
     const eventAgeSeconds = intValue("event-age", values["event-age"], { min: 0, max: 86_400 });
     const seed = values.seed ?? freshSeed();
     if (values.seed === undefined) await write(io.stderr, `seed ${seed} (replay this run with --seed ${seed})\n`);
+    if (callbackKey === undefined) await write(io.stderr, `${unsignedProfileNote}\n`);
 
     const options: ContractOptions = {
       target,
-      callbackKey,
+      ...(callbackKey === undefined ? { unsigned: true } : { callbackKey }),
       sdkAppId,
       level: level as Level,
       timeoutMs,
