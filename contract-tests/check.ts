@@ -14,7 +14,7 @@ export interface Evidence {
 }
 
 /** What an optional check needs; without it the check is reported as skipped, not failed. */
-export type Prerequisite = "inspect" | "hardened";
+export type Prerequisite = "inspect" | "hardened" | "recovery";
 
 export interface Check {
   /** Stable, kebab-case; users select and filter by it. */

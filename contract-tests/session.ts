@@ -14,6 +14,15 @@ export interface Task {
   stopped: WhiteboardPushStoppedEvent;
 }
 
+/** The TIW API stand-in (`serve`) that the receiver's TIW client calls, for `recovers-lost-callback`. */
+export interface RecoveryTarget {
+  /** Its base URL, e.g. `http://127.0.0.1:4010`. */
+  api: string;
+  /** How long the receiver has to ask DescribeWhiteboardPush about a task whose Stopped was lost. */
+  waitMs: number;
+  fetch: typeof fetch;
+}
+
 /** Reads the receiver's state of one task; `undefined` when the receiver does not know it. */
 export type Inspect = (taskId: string) => Promise<unknown>;
 
@@ -35,6 +44,7 @@ export interface SessionOptions {
   inspect?: string | Inspect;
   /** Tells the TIW API stand-in of a hardened receiver about a task before its callbacks are sent. */
   announce?: (started: WhiteboardPushStartedEvent) => Promise<void> | void;
+  recovery?: RecoveryTarget;
 }
 
 /** What a check works with: fresh tasks, signing at sending time, delivery and state reads. */
@@ -63,6 +73,9 @@ export interface Session {
   deliver(body: object | string): Promise<Exchange>;
   /** The receiver's state of a task, for the state checks (which only run when an inspect option was given). */
   inspect(taskId: string): Promise<unknown>;
+  /** Whether an inspect option was given. */
+  readonly canInspect: boolean;
+  readonly recovery: RecoveryTarget | undefined;
 }
 
 /** The three endings, named as the generator's scenarios. */
@@ -143,6 +156,8 @@ export function createSession(options: SessionOptions): Session {
     signed,
     asSent: (body) => (options.callbackKey === undefined ? body : signed(body)),
     deliver: (body) => transport.send("POST", transport.url, typeof body === "string" ? body : JSON.stringify(body), requestTimeoutMs),
+    canInspect: inspect !== undefined,
+    recovery: options.recovery,
     inspect: async (taskId) => {
       if (inspect === undefined) throw new Error("tiw-push-kit: this check needs an inspect option");
       return typeof inspect === "string" ? inspectByUrl(inspect, taskId) : inspect(taskId);

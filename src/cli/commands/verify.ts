@@ -14,6 +14,8 @@ import {
   UnreachableTargetError,
   type ContractOptions,
   type Level,
+  type Prerequisite,
+  defaultRecoveryWaitSeconds,
 } from "../../../contract-tests/index.js";
 import { freshSeed } from "../../generate/generate.js";
 import { announcer } from "../shared/announcer.js";
@@ -25,10 +27,12 @@ const unsignedProfileNote =
   "unsigned profile (no --key or TIW_CALLBACK_KEY): callbacks are sent without Sign or ExpireTime, as TIW sends them when no callback key is set; the signature checks are skipped (not run)";
 const nameWidth = Math.max(...checks.map((check) => check.name.length)) + 2;
 
+const optionalTag: Record<Prerequisite, string> = { inspect: "optional: needs --inspect-url", hardened: "optional: --hardened", recovery: "optional: --recovery-api" };
+
 function listing(): string {
   return checks
     .map((check) => {
-      const tags = [check.level, check.needs === "inspect" ? "optional: needs --inspect-url" : check.needs === "hardened" ? "optional: --hardened" : ""].filter(Boolean).join(", ");
+      const tags = [check.level, check.needs ? optionalTag[check.needs] : ""].filter(Boolean).join(", ");
       return `${check.name.padEnd(nameWidth)}${check.description} [${tags}]\n`;
     })
     .join("");
@@ -61,6 +65,12 @@ export const verifyCommand = defineCommand({
     only: { type: "string", valueName: "CHECK,...", description: "Run only these checks (comma-separated names, any level)" },
     "inspect-url": { type: "string", valueName: "URL", description: "URL template with {TaskId} answering your receiver's task state as JSON; enables the state checks" },
     hardened: { type: "boolean", description: "Your receiver confirms tasks with DescribeWhiteboardPush: at strict, also check it refuses unknown tasks" },
+    "recovery-api": {
+      type: "string",
+      valueName: "URL",
+      description: "The TIW API stand-in (serve, with your receiver as its callback URL) your receiver's TIW client calls: enables recovers-lost-callback",
+    },
+    "recovery-wait": { type: "string", valueName: "SECONDS", description: "How long your receiver has to ask DescribeWhiteboardPush after a lost Stopped", defaultText: String(defaultRecoveryWaitSeconds) },
     "announce-url": { type: "string", valueName: "URL", description: "POST each task's Started here before its callbacks, so your TIW API stand-in knows it" },
     "timeout-ms": { type: "string", valueName: "MS", description: "Time budget of each answer; requests are abandoned after three times this", defaultText: String(defaultBudgetMs) },
     seed: { type: "string", valueName: "S", description: "Seed of task ids and data, to reproduce a run", defaultText: "a fresh one, printed" },
@@ -96,6 +106,8 @@ export const verifyCommand = defineCommand({
     if (inspectUrl !== undefined && !inspectUrl.includes("{TaskId}")) throw new UsageError(`--inspect-url must contain {TaskId}, got '${inspectUrl}'`);
     const timeoutMs = intValue("timeout-ms", values["timeout-ms"], { min: 1, max: 600_000 }) ?? defaultBudgetMs;
     const announceUrl = values["announce-url"] === undefined ? undefined : httpUrlValue("announce-url", values["announce-url"]);
+    const recoveryApi = values["recovery-api"] === undefined ? undefined : httpUrlValue("recovery-api", values["recovery-api"]);
+    const recoveryWait = intValue("recovery-wait", values["recovery-wait"], { min: 1, max: 3600 });
     const headers = headerValues(values.header);
     const eventAgeSeconds = intValue("event-age", values["event-age"], { min: 0, max: 86_400 });
     const seed = values.seed ?? freshSeed();
@@ -114,6 +126,7 @@ export const verifyCommand = defineCommand({
       ...(headers ? { headers } : {}),
       ...(only ? { only } : {}),
       ...(inspectUrl === undefined ? {} : { inspect: inspectUrl }),
+      ...(recoveryApi === undefined ? {} : { recovery: { api: recoveryApi, ...(recoveryWait === undefined ? {} : { waitSeconds: recoveryWait }) } }),
       ...(announceUrl === undefined ? {} : { announce: announcer(announceUrl, io, budgetsBeforeGivingUp * timeoutMs) }),
       seed,
       ...(eventAgeSeconds === undefined ? {} : { eventAgeSeconds }),
