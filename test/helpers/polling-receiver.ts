@@ -10,9 +10,12 @@ export interface PollingReceiver {
 /**
  * The reference receiver plus what TIW's FAQ asks for: when a task's Stopped has not arrived
  * `pollAfterMs` after its Started, it asks DescribeWhiteboardPush with the official SDK, pointed at
- * `tiwUrl()` (the stand-in), and takes a STOPPED answer as its state. With `poll: false` it never asks.
+ * `tiwUrl()` (the stand-in), and takes a STOPPED answer as its state. `asks-only` asks but keeps its
+ * state; `never-asks` does not ask.
  */
-export function createPollingReceiver(options: { callbackKey: string; sdkAppId: number; tiwUrl: () => string; pollAfterMs: number; poll: boolean }): PollingReceiver {
+export type Recovery = "recovers" | "asks-only" | "never-asks";
+
+export function createPollingReceiver(options: { callbackKey: string; sdkAppId: number; tiwUrl: () => string; pollAfterMs: number; recovery: Recovery }): PollingReceiver {
   const agent = new Agent({ keepAlive: false });
   const recovered = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
@@ -20,7 +23,7 @@ export function createPollingReceiver(options: { callbackKey: string; sdkAppId: 
     callbackKey: options.callbackKey,
     sdkAppId: options.sdkAppId,
     onEvent(event) {
-      if (event.EventType !== "WhiteboardPushStarted" || !options.poll) return;
+      if (event.EventType !== "WhiteboardPushStarted" || options.recovery === "never-asks") return;
       const timer = setTimeout(() => {
         timers.delete(timer);
         void recover(event.EventData.TaskId);
@@ -38,7 +41,7 @@ export function createPollingReceiver(options: { callbackKey: string; sdkAppId: 
       profile: { httpProfile: { endpoint: `127.0.0.1:${port}`, protocol: "http://", agent } },
     });
     const task = await client.DescribeWhiteboardPush({ SdkAppId: options.sdkAppId, TaskId: taskId });
-    if (task.Status === "STOPPED") recovered.add(taskId);
+    if (task.Status === "STOPPED" && options.recovery === "recovers") recovered.add(taskId);
   }
 
   return {

@@ -3,7 +3,7 @@ import { runContract } from "../../contract-tests/run-contract.js";
 import { serve } from "../../src/server/node.js";
 import { serveTiwApi } from "../../src/server/serve-tiw-api.js";
 import { cli } from "../helpers/cli.js";
-import { createPollingReceiver } from "../helpers/polling-receiver.js";
+import { createPollingReceiver, type Recovery } from "../helpers/polling-receiver.js";
 
 const callbackKey = "recovery-test-key";
 const sdkAppId = 1400000001;
@@ -13,9 +13,9 @@ afterEach(async () => {
 });
 
 /** A receiver (polling or not) whose TIW client calls a stand-in that delivers to it. */
-async function receiverWithStandIn(poll: boolean) {
+async function receiverWithStandIn(recovery: Recovery) {
   let tiwUrl = "";
-  const receiver = createPollingReceiver({ callbackKey, sdkAppId, tiwUrl: () => tiwUrl, pollAfterMs: 500, poll });
+  const receiver = createPollingReceiver({ callbackKey, sdkAppId, tiwUrl: () => tiwUrl, pollAfterMs: 500, recovery });
   const receiverServer = await serve(receiver.fetch);
   const tiw = await serveTiwApi({ port: 0, dashboard: false, callback: `${receiverServer.url}/callback`, callbackKey, prepareSeconds: 0.1, retries: 0 });
   tiwUrl = tiw.url;
@@ -24,8 +24,8 @@ async function receiverWithStandIn(poll: boolean) {
 }
 
 /** The recovery check alone, with state inspection, against such a pair. */
-async function recoveryCheck(poll: boolean) {
-  const { target, tiwUrl } = await receiverWithStandIn(poll);
+async function recoveryCheck(recovery: Recovery) {
+  const { target, tiwUrl } = await receiverWithStandIn(recovery);
   return runContract({
     target,
     callbackKey,
@@ -38,13 +38,13 @@ async function recoveryCheck(poll: boolean) {
 
 describe("recovers-lost-callback", () => {
   it("passes a receiver that asks DescribeWhiteboardPush (with the official SDK) when a Stopped does not come, and ends STOPPED", async () => {
-    const report = await recoveryCheck(true);
+    const report = await recoveryCheck("recovers");
     expect(report.results).toEqual([expect.objectContaining({ name: "recovers-lost-callback", status: "pass" })]);
     expect(report.ok).toBe(true);
   });
 
   it("fails a receiver that never asks, saying what TIW's FAQ asks for", async () => {
-    const report = await recoveryCheck(false);
+    const report = await recoveryCheck("never-asks");
     const [result] = report.results;
     expect(result).toMatchObject({ name: "recovers-lost-callback", status: "fail" });
     expect(result?.message).toMatch(/^the receiver did not ask DescribeWhiteboardPush about task \w+ within 3 s of its lost Stopped: TIW's FAQ asks you to call DescribeWhiteboardPush/);
@@ -52,8 +52,14 @@ describe("recovers-lost-callback", () => {
     expect(report.ok).toBe(false);
   });
 
+  it("fails a receiver that asks but does not end STOPPED, when its state can be read", async () => {
+    const report = await recoveryCheck("asks-only");
+    expect(report.results[0]).toMatchObject({ status: "fail", message: expect.stringMatching(/^the receiver asked DescribeWhiteboardPush about task \w+, but its state is not STOPPED$/) });
+    expect(report.results[0]?.evidence?.received).toMatch(/"Status":"PUSHING"/);
+  });
+
   it("runs from verify with --recovery-api and --recovery-wait, opt-in and listed as such", async () => {
-    const { target, tiwUrl } = await receiverWithStandIn(false);
+    const { target, tiwUrl } = await receiverWithStandIn("never-asks");
     const args = ["verify", "--target", target, "--key", callbackKey, "--sdk-app-id", String(sdkAppId), "--only", "recovers-lost-callback"];
     const failed = await cli([...args, "--recovery-api", tiwUrl, "--recovery-wait", "1"]);
     expect(failed.code).toBe(1);
