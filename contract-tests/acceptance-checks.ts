@@ -31,9 +31,9 @@ const acceptsStopped = (ending: FinishReason, name: string, what: string): Check
   level: "basic",
   async run(session) {
     const { started, stopped } = await session.task(ending);
-    await acknowledge(session, session.signed(started), "WhiteboardPushStarted");
+    await acknowledge(session, session.asSent(started), "WhiteboardPushStarted");
     const step = `WhiteboardPushStopped (${ending})`;
-    return judgeAckBody(session, await acknowledge(session, session.signed(stopped), step), step);
+    return judgeAckBody(session, await acknowledge(session, session.asSent(stopped), step), step);
   },
 });
 
@@ -48,7 +48,7 @@ export const acceptanceChecks: Check[] = [
     level: "basic",
     async run(session) {
       const { started } = await session.task("USER_CALL");
-      return judgeAckBody(session, await acknowledge(session, session.signed(started), "WhiteboardPushStarted"), "WhiteboardPushStarted");
+      return judgeAckBody(session, await acknowledge(session, session.asSent(started), "WhiteboardPushStarted"), "WhiteboardPushStarted");
     },
   },
   acceptsStopped("USER_CALL", "accepts-stopped-user-call", "with USER_CALL (stop API called)"),
@@ -61,8 +61,8 @@ export const acceptanceChecks: Check[] = [
     async run(session) {
       const { started, stopped } = await session.task("EXCEPTION");
       const extend = <E extends { EventData: object }>(event: E): E => ({ ...event, ...futureEnvelopeFields, EventData: { ...event.EventData, ...futureDataFields } });
-      await acknowledge(session, session.signed(extend(started)), "WhiteboardPushStarted with unknown fields");
-      await acknowledge(session, session.signed(extend(stopped)), "WhiteboardPushStopped with unknown fields");
+      await acknowledge(session, session.asSent(extend(started)), "WhiteboardPushStarted with unknown fields");
+      await acknowledge(session, session.asSent(extend(stopped)), "WhiteboardPushStopped with unknown fields");
     },
   },
   {
@@ -71,8 +71,8 @@ export const acceptanceChecks: Check[] = [
     level: "basic",
     async run(session) {
       const { started, stopped } = await session.task("USER_CALL");
-      const signedStarted = session.signed(started);
-      const signedStopped = session.signed(stopped);
+      const signedStarted = session.asSent(started);
+      const signedStopped = session.asSent(stopped);
       await acknowledge(session, signedStarted, "WhiteboardPushStarted");
       await acknowledge(session, signedStarted, "the same WhiteboardPushStarted again");
       await acknowledge(session, signedStopped, "WhiteboardPushStopped");
@@ -85,8 +85,8 @@ export const acceptanceChecks: Check[] = [
     level: "basic",
     async run(session) {
       const { started, stopped } = await session.task("AUTO");
-      await acknowledge(session, session.signed(stopped), "WhiteboardPushStopped before its Started");
-      await acknowledge(session, session.signed(started), "the late WhiteboardPushStarted");
+      await acknowledge(session, session.asSent(stopped), "WhiteboardPushStopped before its Started");
+      await acknowledge(session, session.asSent(started), "the late WhiteboardPushStarted");
     },
   },
 ];

@@ -14,7 +14,7 @@ export interface Evidence {
 }
 
 /** What an optional check needs; without it the check is reported as skipped, not failed. */
-export type Prerequisite = "inspect" | "hardened";
+export type Prerequisite = "inspect" | "hardened" | "recovery";
 
 export interface Check {
   /** Stable, kebab-case; users select and filter by it. */
@@ -23,6 +23,8 @@ export interface Check {
   description: string;
   level: Level;
   needs?: Prerequisite;
+  /** The check is about `Sign` and `ExpireTime`: the unsigned profile, which sends neither, skips it. */
+  checksSignature?: true;
   /** Resolves when the receiver behaves; throws `CheckFailure` or `CheckSkipped` otherwise; may return a warning. */
   run(session: Session): Promise<Warning | void>;
 }

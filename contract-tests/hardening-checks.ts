@@ -14,7 +14,7 @@ export const hardeningChecks: Check[] = [
     needs: "hardened",
     async run(session) {
       const { started } = await session.task("USER_CALL", { announce: false });
-      expectRejected(await session.deliver(session.signed(started)), "WhiteboardPushStarted of a task TIW never started");
+      expectRejected(await session.deliver(session.asSent(started)), "WhiteboardPushStarted of a task TIW never started");
     },
   },
 ];

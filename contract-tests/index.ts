@@ -3,7 +3,7 @@
  * run from the `verify` command and from `runContract`; as vitest tests they are registered by
  * `defineReceiverContract`, from `tiw-push-kit/contract/vitest`.
  */
-export { runContract, runCheck, openSession, planChecks, defaultBudgetMs, UnreachableTargetError } from "./run-contract.js";
+export { runContract, runCheck, openSession, planChecks, defaultBudgetMs, defaultRecoveryWaitSeconds, UnreachableTargetError } from "./run-contract.js";
 export { checks } from "./checks.js";
 export { levels, CheckFailure, CheckSkipped } from "./check.js";
 export { budgetsBeforeGivingUp } from "./session.js";
@@ -13,5 +13,5 @@ export { httpTransport, handlerTransport } from "./transport.js";
 
 export type { ContractOptions, ContractReport, PlannedCheck, RunHooks } from "./run-contract.js";
 export type { Check, CheckResult, CheckStatus, Evidence, Level, Prerequisite, Warning } from "./check.js";
-export type { Session, Task, Inspect } from "./session.js";
+export type { Session, Task, Inspect, RecoveryTarget } from "./session.js";
 export type { Transport, Exchange } from "./transport.js";

@@ -14,7 +14,7 @@ export const loadChecks: Check[] = [
     async run(session) {
       const tasks = [await session.task("USER_CALL"), await session.task("AUTO"), await session.task("EXCEPTION")];
       for (const event of tasks.flatMap(({ started, stopped }) => [started, stopped])) {
-        const exchange = await session.deliver(session.signed(event));
+        const exchange = await session.deliver(session.asSent(event));
         if (exchange.answer && exchange.ms <= session.budgetMs) continue;
         const took = exchange.answer ? `took ${Math.round(exchange.ms)} ms` : "got no answer";
         const step = `${event.EventType} of task ${event.EventData.TaskId}`;
@@ -34,7 +34,7 @@ export const loadChecks: Check[] = [
       const lane = async () => {
         for (let task = queue.shift(); task; task = queue.shift()) {
           for (const event of [task.started, task.stopped]) {
-            const exchange = await session.deliver(session.signed(event));
+            const exchange = await session.deliver(session.asSent(event));
             sent += 1;
             if (exchange.answer?.status !== 200) failures.push({ exchange, step: `${event.EventType} of task ${task.taskId}` });
           }

@@ -15,8 +15,14 @@ export interface ContractOptions {
   target?: string;
   /** The receiver as a `(Request) => Promise<Response>` handler, called in-process: no network. */
   handler?: FetchHandler;
-  /** The callback key the receiver verifies `Sign` with. */
-  callbackKey: string;
+  /** The callback key the receiver verifies `Sign` with. Give this or `unsigned: true`. */
+  callbackKey?: string;
+  /**
+   * The unsigned profile, for a receiver of an app without a callback key: callbacks are sent as TIW
+   * then sends them, without `Sign` and `ExpireTime`, and the signature checks are skipped (not run,
+   * so `complete` is false, and `requireAll` fails them).
+   */
+  unsigned?: boolean;
   /** The receiver's own SdkAppId; the suite also sends callbacks of another one, which must be refused. */
   sdkAppId: number;
   /** Default `basic`. `strict` adds the strict checks and fails an answer body other than `{"error_code":0}`. */
@@ -31,6 +37,12 @@ export interface ContractOptions {
   inspect?: string | Inspect;
   /** Opt-in: the receiver confirms tasks with DescribeWhiteboardPush, so `rejects-unknown-task` runs. */
   hardened?: boolean;
+  /**
+   * Opt-in: `recovers-lost-callback` runs. `api` is the base URL of the TIW API stand-in (`serve`,
+   * whose callback URL is the receiver) that the receiver's TIW client calls; the receiver has
+   * `waitSeconds` (default 30) to ask DescribeWhiteboardPush about a task whose Stopped was lost.
+   */
+  recovery?: { api: string; waitSeconds?: number };
   /** Called with each task's Started before its callbacks are sent, e.g. to register it with the TIW API stand-in. */
   announce?: (started: WhiteboardPushStartedEvent) => Promise<void> | void;
   /** Time budget for each answer in milliseconds (default 3000). Requests are abandoned after three times this. */
@@ -100,42 +112,60 @@ export const defaultBudgetMs = 3000;
 const missing: Record<Prerequisite, string> = {
   inspect: "needs a way to read the receiver's state (--inspect-url, or the inspect option)",
   hardened: "opt-in for receivers that confirm tasks with DescribeWhiteboardPush (--hardened, or hardened: true)",
+  recovery: "opt-in: needs the TIW API stand-in that your receiver's TIW client calls (--recovery-api URL, or the recovery option)",
 };
+
+export const defaultRecoveryWaitSeconds = 30;
+
+/** Prerequisites that are opt-ins: their checks are left out of a run unless opted in or named. */
+const optIns: readonly Prerequisite[] = ["hardened", "recovery"];
+
+const unsignedSkipReason = "unsigned profile: TIW sends no Sign or ExpireTime without a callback key, so there is no signature to check (give the key, --key or callbackKey, to run it)";
 
 function invalid(message: string): never {
   throw new RangeError(`tiw-push-kit: ${message}`);
 }
 
 /** The checks a run with these options performs, in order. Throws a `RangeError` for an unknown level or check name. */
-export function planChecks(options: Pick<ContractOptions, "level" | "only" | "inspect" | "hardened">): PlannedCheck[] {
+export function planChecks(options: Pick<ContractOptions, "level" | "only" | "inspect" | "hardened" | "unsigned" | "recovery">): PlannedCheck[] {
   const level = options.level ?? "basic";
   if (!levels.includes(level)) invalid(`level must be one of ${levels.join(", ")}, got '${String(level)}'`);
   const unknown = options.only?.filter((name) => !checks.some((check) => check.name === name));
   if (unknown?.length) invalid(`unknown check ${unknown.map((name) => `'${name}'`).join(", ")}; the checks are ${checks.map((check) => check.name).join(", ")}`);
+  const present: Record<Prerequisite, boolean> = { inspect: options.inspect !== undefined, hardened: options.hardened === true, recovery: options.recovery !== undefined };
   // An opt-in check that was not opted in is left out, unless asked for by name (then it is reported as skipped).
   const selected = options.only
     ? checks.filter((check) => options.only?.includes(check.name))
-    : checks.filter((check) => (level === "strict" || check.level === "basic") && (check.needs !== "hardened" || options.hardened === true));
-  const present: Record<Prerequisite, boolean> = { inspect: options.inspect !== undefined, hardened: options.hardened === true };
-  return selected.map((check) => (check.needs && !present[check.needs] ? { check, skipReason: missing[check.needs] } : { check }));
+    : checks.filter((check) => (level === "strict" || check.level === "basic") && (!check.needs || !optIns.includes(check.needs) || present[check.needs]));
+  return selected.map((check) => {
+    if (options.unsigned === true && check.checksSignature) return { check, skipReason: unsignedSkipReason };
+    return check.needs && !present[check.needs] ? { check, skipReason: missing[check.needs] } : { check };
+  });
 }
 
 /** Checks the options, then makes sure the receiver answers at all, so that a wrong URL is one clear error. */
 export async function openSession(options: ContractOptions): Promise<Session> {
   if ((options.target === undefined) === (options.handler === undefined)) invalid("give either target (a URL) or handler (a fetch handler)");
   if (options.target !== undefined && !isHttpUrl(options.target)) invalid(`target must be an http(s) URL, got '${options.target}'`);
-  if (!options.callbackKey) invalid("callbackKey is required");
+  if (options.unsigned === true) {
+    if (options.callbackKey !== undefined) invalid("give either callbackKey or unsigned: true, not both");
+  } else if (typeof options.callbackKey !== "string" || options.callbackKey === "") {
+    invalid("callbackKey is required, or unsigned: true for a receiver without a callback key");
+  }
   if (!Number.isSafeInteger(options.sdkAppId) || options.sdkAppId < 1) invalid(`sdkAppId must be a whole number >= 1, got ${options.sdkAppId}`);
   const budgetMs = options.timeoutMs ?? defaultBudgetMs;
   if (!Number.isSafeInteger(budgetMs) || budgetMs < 1) invalid(`timeoutMs must be a whole number of milliseconds >= 1, got ${budgetMs}`);
   const eventAgeSeconds = options.eventAgeSeconds ?? 0;
   if (!Number.isSafeInteger(eventAgeSeconds) || eventAgeSeconds < 0) invalid(`eventAgeSeconds must be a whole number of seconds >= 0, got ${eventAgeSeconds}`);
   if (typeof options.inspect === "string" && !options.inspect.includes("{TaskId}")) invalid(`the inspect URL must contain {TaskId}, got '${options.inspect}'`);
+  const recoveryWaitSeconds = options.recovery?.waitSeconds ?? defaultRecoveryWaitSeconds;
+  if (options.recovery && !isHttpUrl(options.recovery.api)) invalid(`recovery.api must be an http(s) URL, got '${options.recovery.api}'`);
+  if (!Number.isSafeInteger(recoveryWaitSeconds) || recoveryWaitSeconds < 1) invalid(`recovery.waitSeconds must be a whole number of seconds >= 1, got ${recoveryWaitSeconds}`);
 
   const transport: Transport = options.handler ? handlerTransport(options.handler) : httpTransport(options.target ?? "", options.fetch, options.headers);
   const session = createSession({
     transport,
-    callbackKey: options.callbackKey,
+    callbackKey: options.unsigned === true ? undefined : options.callbackKey,
     sdkAppId: options.sdkAppId,
     strict: (options.level ?? "basic") === "strict",
     budgetMs,
@@ -144,6 +174,7 @@ export async function openSession(options: ContractOptions): Promise<Session> {
     eventAgeSeconds,
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
     ...(options.announce === undefined ? {} : { announce: options.announce }),
+    ...(options.recovery === undefined ? {} : { recovery: { api: options.recovery.api, waitMs: recoveryWaitSeconds * 1000, fetch: options.fetch ?? globalThis.fetch } }),
   });
   // Any HTTP answer, even a 405, shows something listens; a GET changes nothing on a receiver.
   const probe = await transport.send("GET", transport.url, undefined, session.requestTimeoutMs);
@@ -205,7 +236,7 @@ export async function runContract(options: ContractOptions, hooks: RunHooks = {}
     warned: count("warn"),
     skipped: count("skip"),
     complete: count("skip") === 0,
-    hints: hintsOf(results),
+    hints: hintsOf(results, session.callbackKey === undefined),
     interrupted: hooks.signal?.aborted === true,
     results,
   };

@@ -14,12 +14,22 @@ export interface Task {
   stopped: WhiteboardPushStoppedEvent;
 }
 
+/** The TIW API stand-in (`serve`) that the receiver's TIW client calls, for `recovers-lost-callback`. */
+export interface RecoveryTarget {
+  /** Its base URL, e.g. `http://127.0.0.1:4010`. */
+  api: string;
+  /** How long the receiver has to ask DescribeWhiteboardPush about a task whose Stopped was lost. */
+  waitMs: number;
+  fetch: typeof fetch;
+}
+
 /** Reads the receiver's state of one task; `undefined` when the receiver does not know it. */
 export type Inspect = (taskId: string) => Promise<unknown>;
 
 export interface SessionOptions {
   transport: Transport;
-  callbackKey: string;
+  /** Undefined in the unsigned profile: callbacks are then sent without Sign and ExpireTime. */
+  callbackKey: string | undefined;
   sdkAppId: number;
   strict: boolean;
   /** Each answer must come within this many milliseconds (checked by `answers-in-time`). */
@@ -34,6 +44,7 @@ export interface SessionOptions {
   inspect?: string | Inspect;
   /** Tells the TIW API stand-in of a hardened receiver about a task before its callbacks are sent. */
   announce?: (started: WhiteboardPushStartedEvent) => Promise<void> | void;
+  recovery?: RecoveryTarget;
 }
 
 /** What a check works with: fresh tasks, signing at sending time, delivery and state reads. */
@@ -42,7 +53,7 @@ export interface Session {
   readonly budgetMs: number;
   /** After this long a request is abandoned: slow answers still count for the other checks. */
   readonly requestTimeoutMs: number;
-  readonly callbackKey: string;
+  readonly callbackKey: string | undefined;
   readonly sdkAppId: number;
   readonly url: string;
   readonly seed: number | string;
@@ -52,13 +63,19 @@ export interface Session {
   task(ending: FinishReason, options?: { announce?: boolean }): Promise<Task>;
   /**
    * Signed as TIW signs: when sent, valid for the usual window from now unless `expireTime` says
-   * otherwise. Any object, so that checks can sign deliberately broken bodies too.
+   * otherwise. Any object, so that checks can sign deliberately broken bodies too. Throws in the
+   * unsigned profile, whose plan skips the checks that use it.
    */
   signed<B extends object>(body: B, expireTime?: number): B & { ExpireTime: number; Sign: string };
+  /** As TIW sends it: `signed` when there is a callback key, as it is in the unsigned profile. */
+  asSent<B extends object>(body: B): B;
   /** POSTs an object as JSON, or a string as it is. */
   deliver(body: object | string): Promise<Exchange>;
   /** The receiver's state of a task, for the state checks (which only run when an inspect option was given). */
   inspect(taskId: string): Promise<unknown>;
+  /** Whether an inspect option was given. */
+  readonly canInspect: boolean;
+  readonly recovery: RecoveryTarget | undefined;
 }
 
 /** The three endings, named as the generator's scenarios. */
@@ -115,6 +132,11 @@ export function createSession(options: SessionOptions): Session {
     }
   }
 
+  function signed<B extends object>(body: B, expireTime = expireTimeAt(timestampOf(body), options.now())) {
+    if (options.callbackKey === undefined) throw new Error("tiw-push-kit: the unsigned profile has no callback key to sign with");
+    return withSignature(body, options.callbackKey, expireTime);
+  }
+
   const { inspect } = options;
   return {
     strict: options.strict,
@@ -131,8 +153,11 @@ export function createSession(options: SessionOptions): Session {
       if (!task) throw new Error("tiw-push-kit: the generator returned no task");
       return task;
     },
-    signed: (body, expireTime = expireTimeAt(timestampOf(body), options.now())) => withSignature(body, options.callbackKey, expireTime),
+    signed,
+    asSent: (body) => (options.callbackKey === undefined ? body : signed(body)),
     deliver: (body) => transport.send("POST", transport.url, typeof body === "string" ? body : JSON.stringify(body), requestTimeoutMs),
+    canInspect: inspect !== undefined,
+    recovery: options.recovery,
     inspect: async (taskId) => {
       if (inspect === undefined) throw new Error("tiw-push-kit: this check needs an inspect option");
       return typeof inspect === "string" ? inspectByUrl(inspect, taskId) : inspect(taskId);

@@ -253,6 +253,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/_kit/api-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Cloud API calls answered, oldest first (the newest 1000) */
+        get: operations["listKitApiCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_kit/deliveries/{deliveryId}/resend": {
         parameters: {
             query?: never;
@@ -599,6 +616,15 @@ export type components = {
             callback?: components["schemas"]["Callback"];
             /** @description Callback key, at most 64 characters; an empty string deletes it. — 回调鉴权密钥，最长 64 字符；空字符串删除。 */
             callbackKey?: components["schemas"]["CallbackKey"];
+        };
+        /** @description One Cloud API call the stand-in answered. — 替身收到的一次云 API 调用。 */
+        KitApiCall: {
+            /** @description The X-TC-Action, e.g. DescribeWhiteboardPush. — 调用的接口名。 */
+            Action: string;
+            /** @description The call's TaskId parameter, for the actions that take one. — 调用的 TaskId 参数。 */
+            TaskId?: string;
+            /** @description When it came, Unix milliseconds on the wall clock. — 调用时间，墙上时钟 Unix 毫秒。 */
+            At: number;
         };
         /**
          * KitAdvanceRequest
@@ -1239,7 +1265,14 @@ export interface operations {
     };
     stopKitTask: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `true` loses the WhiteboardPushStopped callback for good: it is never sent and no delivery is
+                 *     recorded, as a callback that never arrives, while DescribeWhiteboardPush answers STOPPED. For
+                 *     testing that a receiver polls the task API when a callback is missing. — 为 `true` 时永久丢弃结束回调（不发送、不记录投递），DescribeWhiteboardPush 仍返回 STOPPED。
+                 */
+                dropCallback?: boolean;
+            };
             header?: never;
             path: {
                 /** @description The push task. — 推流任务 Id。 */
@@ -1333,6 +1366,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KitDelivery"][];
+                };
+            };
+        };
+    };
+    listKitApiCalls: {
+        parameters: {
+            query?: {
+                /** @description Only the calls whose TaskId parameter is this task. — 仅返回 TaskId 参数为该任务的调用。 */
+                taskId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Calls whose parameters matched their action's schema, whatever their outcome. — 参数通过校验的调用，无论结果。 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KitApiCall"][];
                 };
             };
         };

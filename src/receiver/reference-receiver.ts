@@ -4,7 +4,8 @@
  * Deno, Bun or inside tests without a network: anywhere `node:crypto` gives MD5, which WebCrypto lacks.
  *
  * What it does, and why:
- * - verifies every callback with `verifyCallback` (schema, Sign in constant time, ExpireTime, SdkAppId);
+ * - verifies every callback with `verifyCallback` (schema, Sign in constant time, ExpireTime, SdkAppId;
+ *   with `unsigned: true`, for an app without a callback key, schema and SdkAppId only);
  * - answers 200 `{"error_code":0}` to valid events, 400 to malformed bodies, 401 to a missing, wrong or
  *   expired signature, 403 to a foreign SdkAppId, 413 to oversized bodies;
  * - is idempotent: TIW's retry policy is undocumented, so a callback may come twice; the same
@@ -34,7 +35,7 @@ export interface TaskState {
   Received: { WhiteboardPushStarted: number; WhiteboardPushStopped: number };
 }
 
-export interface ReceiverOptions extends VerifierOptions {
+export type ReceiverOptions = VerifierOptions & {
   /**
    * Hardening: confirm a verified callback with TIW before applying it, for example with
    * `DescribeWhiteboardPush`, since the body itself is not signed. Return false to reject with 409.
@@ -44,7 +45,7 @@ export interface ReceiverOptions extends VerifierOptions {
   onEvent?: (event: WhiteboardPushEvent, info: { duplicate: boolean }) => void;
   /** Called for each rejected request with the reason, for logging. */
   onReject?: (reason: string, message: string) => void;
-}
+};
 
 export interface Receiver {
   fetch: (request: Request) => Promise<Response>;

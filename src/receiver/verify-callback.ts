@@ -3,9 +3,14 @@ import { verify } from "../tiw/signing.js";
 import type { WhiteboardPushEvent } from "../tiw/events.js";
 import { utf8ByteLength } from "./utf8-byte-length.js";
 
-export interface VerifyOptions {
-  /** The callback key set with `SetWhiteboardPushCallbackKey`. */
-  callbackKey: string;
+/**
+ * How callbacks are authenticated: with the key set by `SetWhiteboardPushCallbackKey`, or, by an
+ * explicit opt-in, not at all, as TIW sends them when no key is set (no `Sign`, no `ExpireTime`).
+ * Unsigned, anyone who can reach the receiver can forge a callback.
+ */
+export type CallbackAuthentication = { callbackKey: string; unsigned?: false } | { unsigned: true; callbackKey?: undefined };
+
+interface VerifyLimits {
   /** The app(s) this receiver belongs to; a callback of any other `SdkAppId` is rejected. */
   sdkAppId?: number | readonly number[];
   /** The current time in Unix seconds (default: the system clock). */
@@ -18,12 +23,15 @@ export interface VerifyOptions {
   maxDepth?: number;
 }
 
+export type VerifyOptions = VerifyLimits & CallbackAuthentication;
+
 export type VerifyFailureReason =
   | "too_large"
   | "malformed_json"
   | "unknown_event"
   | "schema"
   | "missing_signature"
+  | "unexpected_signature"
   | "bad_signature"
   | "expired"
   | "wrong_app";
@@ -50,6 +58,7 @@ const statusOf: Record<VerifyFailureReason, VerifyFailure["status"]> = {
   unknown_event: 400,
   schema: 400,
   missing_signature: 401,
+  unexpected_signature: 401,
   bad_signature: 401,
   expired: 401,
   wrong_app: 403,
@@ -62,8 +71,9 @@ function fail(reason: VerifyFailureReason, message: string, issues?: SchemaIssue
 /**
  * Parses, validates and authenticates one TIW whiteboard push callback body. Never throws on a
  * body, whatever it is; throws a `TypeError` for options that would weaken a check (a missing
- * or empty key, a time or limit that is not a number), so a misconfigured receiver fails loudly
- * instead of accepting forgeries.
+ * or empty key without `unsigned: true`, a time or limit that is not a number), so a misconfigured
+ * receiver fails loudly instead of accepting forgeries. With `unsigned: true` a body carrying `Sign`
+ * or `ExpireTime` is refused (`unexpected_signature`): TIW has a key that this receiver lacks.
  *
  * @example
  * const result = verifyCallback(await request.text(), { callbackKey, sdkAppId: 1400000001 });
@@ -74,10 +84,11 @@ export function verifyCallback(rawBody: string | Uint8Array, options: VerifyOpti
   return verifyChecked(rawBody, options, options.now ?? Math.floor(Date.now() / 1000));
 }
 
-export interface VerifierOptions extends Omit<VerifyOptions, "now"> {
-  /** The current time in Unix seconds, read per callback (default: the system clock). */
-  now?: () => number;
-}
+export type VerifierOptions = Omit<VerifyLimits, "now"> &
+  CallbackAuthentication & {
+    /** The current time in Unix seconds, read per callback (default: the system clock). */
+    now?: () => number;
+  };
 
 /**
  * `verifyCallback` with its options checked once, at setup: a receiver built on it throws at
@@ -97,7 +108,7 @@ export function createVerifier(options: VerifierOptions): (rawBody: string | Uin
   };
 }
 
-function verifyChecked(rawBody: string | Uint8Array, options: Omit<VerifyOptions, "now">, now: number): VerifyResult {
+function verifyChecked(rawBody: string | Uint8Array, options: Omit<VerifyLimits, "now"> & CallbackAuthentication, now: number): VerifyResult {
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   if (typeof rawBody !== "string" && !(rawBody instanceof Uint8Array)) return fail("malformed_json", "body is missing: expected JSON text or bytes");
   const size = typeof rawBody === "string" ? utf8ByteLength(rawBody) : rawBody.byteLength;
@@ -123,15 +134,8 @@ function verifyChecked(rawBody: string | Uint8Array, options: Omit<VerifyOptions
   }
   const { event } = checked;
 
-  if (event.Sign === undefined || event.ExpireTime === undefined) {
-    return fail("missing_signature", "Sign and ExpireTime are required when a callback key is configured");
-  }
-  if (!verify(options.callbackKey, event.ExpireTime, event.Sign)) {
-    return fail("bad_signature", "Sign does not match md5(callbackKey + ExpireTime)");
-  }
-  if (event.ExpireTime + (options.maxSkewSeconds ?? 0) < now) {
-    return fail("expired", `ExpireTime ${event.ExpireTime} is ${now - event.ExpireTime} s in the past`);
-  }
+  const refused = options.unsigned === true ? unexpectedSignature(event) : badSignature(event, options.callbackKey, now, options.maxSkewSeconds ?? 0);
+  if (refused) return refused;
   const apps = options.sdkAppId === undefined ? undefined : [options.sdkAppId].flat();
   if (apps && !apps.includes(event.SdkAppId)) {
     return fail("wrong_app", `SdkAppId ${event.SdkAppId} is not ${apps.join(" or ")}`);
@@ -139,13 +143,35 @@ function verifyChecked(rawBody: string | Uint8Array, options: Omit<VerifyOptions
   return { ok: true, event };
 }
 
+function unexpectedSignature(event: WhiteboardPushEvent): VerifyFailure | undefined {
+  if (event.Sign === undefined && event.ExpireTime === undefined) return undefined;
+  return fail("unexpected_signature", "Sign or ExpireTime is present, so TIW has a callback key: configure the same key here instead of running unsigned");
+}
+
+/** Why a callback's signature is refused under `callbackKey`, if it is. */
+function badSignature(event: WhiteboardPushEvent, callbackKey: string, now: number, maxSkewSeconds: number): VerifyFailure | undefined {
+  if (event.Sign === undefined || event.ExpireTime === undefined) {
+    return fail("missing_signature", "Sign and ExpireTime are required when a callback key is configured");
+  }
+  if (!verify(callbackKey, event.ExpireTime, event.Sign)) return fail("bad_signature", "Sign does not match md5(callbackKey + ExpireTime)");
+  if (event.ExpireTime + maxSkewSeconds < now) {
+    return fail("expired", `ExpireTime ${event.ExpireTime} is ${now - event.ExpireTime} s in the past`);
+  }
+  return undefined;
+}
+
 /** Throws a `TypeError` naming the first option that would make a check meaningless. */
 function checkOptions(options: VerifyOptions): void {
   const invalid = (message: string) => {
     throw new TypeError(`tiw-push-kit: ${message}`);
   };
-  if (typeof options !== "object" || options === null) invalid("verifyCallback needs options with a callbackKey");
-  if (typeof options.callbackKey !== "string" || options.callbackKey === "") invalid("callbackKey must be a non-empty string: is the key set (e.g. TIW_CALLBACK_KEY)?");
+  if (typeof options !== "object" || options === null) invalid("verifyCallback needs options with a callbackKey (or unsigned: true)");
+  if (options.unsigned !== undefined && typeof options.unsigned !== "boolean") invalid(`unsigned must be true or false, got ${String(options.unsigned)}`);
+  if (options.unsigned === true) {
+    if (options.callbackKey !== undefined) invalid("give either callbackKey or unsigned: true, not both");
+  } else if (typeof options.callbackKey !== "string" || options.callbackKey === "") {
+    invalid("callbackKey must be a non-empty string: is the key set (e.g. TIW_CALLBACK_KEY)? Without a key on TIW, opt in with unsigned: true");
+  }
   const isWhole = (value: unknown, min: number) => typeof value === "number" && Number.isSafeInteger(value) && value >= min;
   if (options.now !== undefined && !isWhole(options.now, 0)) invalid(`now must be Unix seconds, got ${String(options.now)}`);
   if (options.maxSkewSeconds !== undefined && !isWhole(options.maxSkewSeconds, 0)) invalid(`maxSkewSeconds must be a whole number >= 0, got ${String(options.maxSkewSeconds)}`);

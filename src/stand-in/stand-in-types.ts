@@ -81,8 +81,12 @@ export interface StandIn {
   describePush(taskId: string): Omit<ResponseOf<"DescribeWhiteboardPush">, "RequestId">;
   tasks(): KitTask[];
   task(taskId: string): KitTask | undefined;
-  /** start: end the preparation; stop: as StopWhiteboardPush; timeout: fire the idle timer (AUTO); activity: a whiteboard operation. */
-  trigger(taskId: string, trigger: TaskTrigger): KitTask;
+  /**
+   * start: end the preparation; stop: as StopWhiteboardPush; timeout: fire the idle timer (AUTO); activity: a whiteboard operation.
+   * `dropCallback` loses the callback the step produces for good (never sent, no delivery), as a
+   * callback that never arrives: the task's state still changes, so DescribeWhiteboardPush tells it.
+   */
+  trigger(taskId: string, trigger: TaskTrigger, options?: { dropCallback?: boolean }): KitTask;
   /** Ends a task with EXCEPTION (default `FailedOperation.WhiteboardPush`, ExceptionCnt 1). */
   injectException(taskId: string, fault?: KitExceptionRequest): KitTask;
   /** Starts a task as StartWhiteboardPush does, with a random RoomId and a matching PushUserId unless given. */

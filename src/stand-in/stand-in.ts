@@ -14,7 +14,7 @@ import { mask } from "./mask.js";
 import { createPushTasks, describe, taskView, type PushTask } from "./push-tasks.js";
 import { createSignedPayloads } from "./signed-payloads.js";
 import { TiwApiError } from "./tiw-api-error.js";
-import type { EdgeSettings, StandIn, StandInOptions } from "./stand-in-types.js";
+import type { EdgeSettings, StandIn, StandInOptions, TaskTrigger } from "./stand-in-types.js";
 import type { KitChange, KitClock, KitDelivery, KitSettings, KitTask, RequestOf } from "./types.js";
 
 /** The PushUserSig of tasks started from the control surface; the stand-in does not check UserSigs. */
@@ -77,10 +77,12 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
     now: wallClock,
     warn,
   });
+  // Set only while a trigger asked to lose its callback runs: the callback is emitted synchronously.
+  let droppingCallback = false;
   const pushTasks = createPushTasks({
     clock,
     prepareMs: prepareSeconds * 1000,
-    emit: (task, event) => deliveries.add(task.taskId, event)?.id,
+    emit: (task, event) => (droppingCallback ? undefined : deliveries.add(task.taskId, event)?.id),
     changed: (task) => {
       const view = taskView(task);
       // A step is kept before the API answers or anything is sent. One that produced a callback is
@@ -148,6 +150,27 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
     return task;
   }
 
+  /** One control-surface step of a task; the callback it produces is emitted synchronously. */
+  function step(task: PushTask, trigger: TaskTrigger): void {
+    const { taskId } = task;
+    switch (trigger) {
+      case "start":
+        if (task.status !== "PREPARED") throw new KitControlError(409, "conflict", `task ${taskId} is ${task.status}, not PREPARED`);
+        pushTasks.start(task);
+        break;
+      case "stop":
+        pushTasks.stop(notStopped(task, "stop it"), "USER_CALL");
+        break;
+      case "timeout":
+        pushTasks.stop(notStopped(task, "time it out"), "AUTO");
+        break;
+      case "activity":
+        if (task.status !== "PUSHING") throw new KitControlError(409, "conflict", `task ${taskId} is ${task.status}, not PUSHING`);
+        pushTasks.touch(task);
+        break;
+    }
+  }
+
   /** This run's delivery, or one of an earlier run from the journal. */
   function deliveryById(deliveryId: string): KitDelivery | undefined {
     return deliveries.get(deliveryId) ?? restoredDeliveries.get(deliveryId);
@@ -201,23 +224,13 @@ export function createStandIn(options: StandInOptions = {}, edge: EdgeSettings =
       const task = pushTasks.get(taskId);
       return task && taskView(task);
     },
-    trigger(taskId, trigger) {
+    trigger(taskId, trigger, { dropCallback = false } = {}) {
       const task = existing(taskId);
-      switch (trigger) {
-        case "start":
-          if (task.status !== "PREPARED") throw new KitControlError(409, "conflict", `task ${taskId} is ${task.status}, not PREPARED`);
-          pushTasks.start(task);
-          break;
-        case "stop":
-          pushTasks.stop(notStopped(task, "stop it"), "USER_CALL");
-          break;
-        case "timeout":
-          pushTasks.stop(notStopped(task, "time it out"), "AUTO");
-          break;
-        case "activity":
-          if (task.status !== "PUSHING") throw new KitControlError(409, "conflict", `task ${taskId} is ${task.status}, not PUSHING`);
-          pushTasks.touch(task);
-          break;
+      droppingCallback = dropCallback;
+      try {
+        step(task, trigger);
+      } finally {
+        droppingCallback = false;
       }
       return taskView(task);
     },

@@ -17,6 +17,7 @@ export type KitTask = Schemas["KitTask"];
 export type KitDescribe = Schemas["KitDescribe"];
 export type KitTimelineEntry = Schemas["KitTimelineEntry"];
 export type KitDelivery = Schemas["KitDelivery"];
+export type KitApiCall = Schemas["KitApiCall"];
 export type KitAttempt = Schemas["KitAttempt"];
 export type KitChange = Schemas["KitChange"];
 export type KitProblem = Schemas["KitProblem"];

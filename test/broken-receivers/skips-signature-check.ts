@@ -10,6 +10,6 @@ export function createSkipsSignatureCheck(options: ReceiverOptions): Receiver {
   return interceptingReceiver(options, (text) => {
     const body = parsedOrUndefined<{ Sign?: unknown; ExpireTime?: unknown }>(text);
     const signed = typeof body?.Sign === "string" && typeof body.ExpireTime === "number";
-    return signed ? JSON.stringify({ ...body, Sign: sign(options.callbackKey, Number(body?.ExpireTime)) }) : text;
+    return signed && options.callbackKey !== undefined ? JSON.stringify({ ...body, Sign: sign(options.callbackKey, Number(body?.ExpireTime)) }) : text;
   });
 }

@@ -54,8 +54,24 @@ describe("receiver", () => {
     expect(JSON.parse(run.stdout())).toMatchObject({ accepted: false, reason: "schema" });
   });
 
-  it("needs a key, and says so in one line when the port is taken", async () => {
-    expect(await cli(["receiver", "--port", "0"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--key is required") });
+  it("runs unsigned without a key, saying so and the risk in one stderr line", async () => {
+    const run = liveCli(["receiver", "--port", "0", "--sdk-app-id", "1400000001"], { env: { TIW_CALLBACK_KEY: "" } });
+    await waitFor(() => run.stdout().includes("listening on"), 10_000, "the receiver to listen");
+    const base = listeningUrl(run.stdout(), /listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+    const now = Math.floor(Date.now() / 1000);
+    const [started] = generate({ count: 1, seed: 5, now });
+    const post = (body: unknown) => fetch(`${base}/callback`, { method: "POST", body: JSON.stringify(body) });
+
+    expect((await post(started)).status).toBe(200);
+    expect((await post(withSignature(started!, key, now + 300))).status).toBe(401);
+    run.interrupt();
+    expect(await run.exit).toBe(0);
+    const warnings = run.stderr().split("\n").filter((line) => line.includes("unsigned"));
+    expect(warnings).toEqual([expect.stringMatching(/runs unsigned .*anyone who can reach it can forge callbacks/)]);
+    expect(run.stdout()).toContain("rejected unexpected_signature");
+  });
+
+  it("says so in one line when the port is taken", async () => {
     const taken = await serve(async () => new Response(null));
     try {
       const result = await cli(["receiver", "--port", String(taken.port), "--key", key]);

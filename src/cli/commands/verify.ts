@@ -14,6 +14,8 @@ import {
   UnreachableTargetError,
   type ContractOptions,
   type Level,
+  type Prerequisite,
+  defaultRecoveryWaitSeconds,
 } from "../../../contract-tests/index.js";
 import { freshSeed } from "../../generate/generate.js";
 import { announcer } from "../shared/announcer.js";
@@ -21,19 +23,23 @@ import { callbackKeyOption, defineCommand, httpUrlValue, intValue, jsonOption, r
 import { headerOption, headerValues } from "../shared/header-flag.js";
 
 const defaultLevel: Level = "basic";
+const unsignedProfileNote =
+  "unsigned profile (no --key or TIW_CALLBACK_KEY): callbacks are sent without Sign or ExpireTime, as TIW sends them when no callback key is set; the signature checks are skipped (not run)";
 const nameWidth = Math.max(...checks.map((check) => check.name.length)) + 2;
+
+const optionalTag: Record<Prerequisite, string> = { inspect: "optional: needs --inspect-url", hardened: "optional: --hardened", recovery: "optional: --recovery-api" };
 
 function listing(): string {
   return checks
     .map((check) => {
-      const tags = [check.level, check.needs === "inspect" ? "optional: needs --inspect-url" : check.needs === "hardened" ? "optional: --hardened" : ""].filter(Boolean).join(", ");
+      const tags = [check.level, check.needs ? optionalTag[check.needs] : ""].filter(Boolean).join(", ");
       return `${check.name.padEnd(nameWidth)}${check.description} [${tags}]\n`;
     })
     .join("");
 }
 
 export const verifyCommand = defineCommand({
-  usage: "verify --target URL --key KEY --sdk-app-id ID [--level basic|strict] [--only CHECK,...] [--inspect-url URL] [--junit FILE] [--json]",
+  usage: "verify --target URL [--key KEY] --sdk-app-id ID [--level basic|strict] [--only CHECK,...] [--inspect-url URL] [--junit FILE] [--json]",
   description: [
     "Sends real and hostile callbacks to your receiver and checks each answer: valid callbacks of every ending",
     "get 200; bad, expired, foreign, unsigned, malformed and schema-invalid ones get a 4xx; unknown fields,",
@@ -46,15 +52,25 @@ export const verifyCommand = defineCommand({
     "have just ended, so each arrives --event-age seconds after its Timestamp, plus its task's length for a",
     "Started sent with its Stopped: at most 305 s for an AUTO task's Started (AutoStopTimeout is at least",
     "300 s), 60 s for any other. A receiver that refuses a Timestamp older than 10 minutes passes.",
+    "",
+    "Without --key (and TIW_CALLBACK_KEY), the unsigned profile, for an app with no callback key set on TIW: callbacks",
+    "are sent without Sign or ExpireTime, and rejects-bad-sign, rejects-expired and rejects-missing-sign are skipped",
+    "as not run (the run is not complete; --require-all fails them).",
   ].join("\n"),
   options: {
     target: { type: "string", valueName: "URL", description: "Your receiver's callback URL, e.g. http://127.0.0.1:3000/tiw/callback" },
-    key: { ...callbackKeyOption, description: "Callback key your receiver verifies Sign with" },
+    key: { ...callbackKeyOption, description: "Callback key your receiver verifies Sign with; without one, the unsigned profile", defaultText: "none: unsigned profile" },
     "sdk-app-id": { ...sdkAppIdOption, description: "Your receiver's SdkAppId" },
     level: { type: "string", valueName: "LEVEL", description: `basic, or strict: adds the burst, the hardened check and requires the body {"error_code":0}`, defaultText: defaultLevel },
     only: { type: "string", valueName: "CHECK,...", description: "Run only these checks (comma-separated names, any level)" },
     "inspect-url": { type: "string", valueName: "URL", description: "URL template with {TaskId} answering your receiver's task state as JSON; enables the state checks" },
     hardened: { type: "boolean", description: "Your receiver confirms tasks with DescribeWhiteboardPush: at strict, also check it refuses unknown tasks" },
+    "recovery-api": {
+      type: "string",
+      valueName: "URL",
+      description: "The TIW API stand-in (serve, with your receiver as its callback URL) your receiver's TIW client calls: enables recovers-lost-callback",
+    },
+    "recovery-wait": { type: "string", valueName: "SECONDS", description: "How long your receiver has to ask DescribeWhiteboardPush after a lost Stopped", defaultText: String(defaultRecoveryWaitSeconds) },
     "announce-url": { type: "string", valueName: "URL", description: "POST each task's Started here before its callbacks, so your TIW API stand-in knows it" },
     timeout: {
       type: "string",
@@ -84,7 +100,7 @@ export const verifyCommand = defineCommand({
       return 0;
     }
     const target = httpUrlValue("target", requireValue("target", values.target, "your receiver's callback URL"));
-    const callbackKey = requireValue("key", values.key, "the callback key (or set TIW_CALLBACK_KEY)");
+    const callbackKey = values.key || undefined;
     const sdkAppId = intValue("sdk-app-id", requireValue("sdk-app-id", values["sdk-app-id"], "your receiver's SdkAppId"), { min: 1 });
     if (sdkAppId === undefined) return 2;
     const level = values.level ?? defaultLevel;
@@ -96,14 +112,17 @@ export const verifyCommand = defineCommand({
     if (inspectUrl !== undefined && !inspectUrl.includes("{TaskId}")) throw new UsageError(`--inspect-url must contain {TaskId}, got '${inspectUrl}'`);
     const timeoutMs = intValue("timeout", values.timeout, { min: 1, max: 600_000 }) ?? defaultBudgetMs;
     const announceUrl = values["announce-url"] === undefined ? undefined : httpUrlValue("announce-url", values["announce-url"]);
+    const recoveryApi = values["recovery-api"] === undefined ? undefined : httpUrlValue("recovery-api", values["recovery-api"]);
+    const recoveryWait = intValue("recovery-wait", values["recovery-wait"], { min: 1, max: 3600 });
     const headers = headerValues(values.header);
     const eventAgeSeconds = intValue("event-age", values["event-age"], { min: 0, max: 86_400 });
     const seed = values.seed ?? freshSeed();
     if (values.seed === undefined) await write(io.stderr, `seed ${seed} (replay this run with --seed ${seed})\n`);
+    if (callbackKey === undefined) await write(io.stderr, `${unsignedProfileNote}\n`);
 
     const options: ContractOptions = {
       target,
-      callbackKey,
+      ...(callbackKey === undefined ? { unsigned: true } : { callbackKey }),
       sdkAppId,
       level: level as Level,
       timeoutMs,
@@ -113,6 +132,7 @@ export const verifyCommand = defineCommand({
       ...(headers ? { headers } : {}),
       ...(only ? { only } : {}),
       ...(inspectUrl === undefined ? {} : { inspect: inspectUrl }),
+      ...(recoveryApi === undefined ? {} : { recovery: { api: recoveryApi, ...(recoveryWait === undefined ? {} : { waitSeconds: recoveryWait }) } }),
       ...(announceUrl === undefined ? {} : { announce: announcer(announceUrl, io, budgetsBeforeGivingUp * timeoutMs) }),
       seed,
       ...(eventAgeSeconds === undefined ? {} : { eventAgeSeconds }),

@@ -8,7 +8,8 @@ import { printable } from "./printable.js";
 export const defaultReceiverPort = 4020;
 
 export interface ReceiverServerOptions {
-  callbackKey: string;
+  /** Without one the receiver runs unsigned, as for an app with no callback key set on TIW. */
+  callbackKey: string | undefined;
   sdkAppId: number;
   port: number;
   host: string;
@@ -35,7 +36,8 @@ export interface ReceiverCounts {
 /** The reference receiver over HTTP (`receiver`, `start`), printing each callback it gets. */
 export async function serveReceiver(options: ReceiverServerOptions): Promise<ReceiverServer> {
   const report = reporter(options.output, options.json);
-  const receiver = createReceiver({ callbackKey: options.callbackKey, sdkAppId: options.sdkAppId, onEvent: report.accepted, onReject: report.rejected });
+  const authentication = options.callbackKey === undefined ? { unsigned: true as const } : { callbackKey: options.callbackKey };
+  const receiver = createReceiver({ ...authentication, sdkAppId: options.sdkAppId, onEvent: report.accepted, onReject: report.rejected });
   const server = await listen(receiver.fetch, options.port, options.host);
   return { url: server.url, counts: report.counts, tasks: receiver.tasks, close: () => server.close() };
 }

@@ -20,6 +20,8 @@ export interface CloudApiOptions {
   wallClock: () => number;
   /** DescribeWhiteboardPushCallback answers the callback key in full (else masked): true when TC3 authenticates callers. */
   revealSecrets: boolean;
+  /** Told of each call whose parameters match its action's schema, before it runs (whatever its outcome). */
+  onCall?: (action: Action, parameters: object) => void;
 }
 
 /**
@@ -63,6 +65,7 @@ export function createCloudApiHandler(standIn: StandIn, options: CloudApiOptions
 
   function run<A extends Action>(action: A, body: unknown): object {
     const parameters = checkParameters(action, body);
+    options.onCall?.(action, parameters);
     if (parameters.SdkAppId !== standIn.sdkAppId) {
       throw new TiwApiError("UnauthorizedOperation.SdkAppId", `The SdkAppId ${parameters.SdkAppId} is not authorized: this stand-in serves ${standIn.sdkAppId}.`);
     }

@@ -5,6 +5,7 @@ import type { StandIn, TaskTrigger } from "../stand-in-types.js";
 import { TiwApiError } from "../tiw-api-error.js";
 import type { KitAdvanceRequest, KitProblem, KitSettings } from "../types.js";
 import { kitRequest, type KitSettingsRequest } from "./kit-request.js";
+import type { ApiCallLog } from "./api-call-log.js";
 
 /** Cannot collide with the Cloud API, which lives at `POST /`. */
 export const kitPrefix = "/_kit";
@@ -30,7 +31,7 @@ interface Route {
  * and their timelines, deliveries and their attempts and payloads, the clock, fault injection,
  * chaos bursts, the callback URL and key, a change stream. Changes sent by a browser from another origin are refused.
  */
-export function createControlSurface(api: StandIn): ControlSurface {
+export function createControlSurface(api: StandIn, apiCalls: ApiCallLog): ControlSurface {
   const streams = new Set<() => void>();
   const routes: Route[] = [
     { method: "GET", path: "settings", run: () => Response.json(api.settings()) },
@@ -58,12 +59,13 @@ export function createControlSurface(api: StandIn): ControlSurface {
       path: "tasks/:taskId/:trigger",
       run: ({ taskId = "", trigger = "" }, _, url) => {
         if (!triggers.includes(trigger)) throw notFound(url);
-        return Response.json(api.trigger(taskId, trigger as TaskTrigger));
+        return Response.json(api.trigger(taskId, trigger as TaskTrigger, { dropCallback: flag(url, "dropCallback") }));
       },
     },
     { method: "GET", path: "deliveries", run: (_, __, url) => Response.json(api.deliveries(url.searchParams.get("taskId") ?? undefined)) },
     { method: "POST", path: "deliveries/:deliveryId/resend", run: ({ deliveryId = "" }) => Response.json(api.resend(deliveryId), { status: 202 }) },
     { method: "GET", path: "deliveries/:deliveryId/payload", run: ({ deliveryId = "" }) => Response.json(api.payload(deliveryId)) },
+    { method: "GET", path: "api-calls", run: (_, __, url) => Response.json(apiCalls.list(url.searchParams.get("taskId") ?? undefined)) },
     { method: "GET", path: "chaos-bursts", run: () => Response.json(api.chaosBursts()) },
     { method: "POST", path: "chaos-bursts", run: async (_, request) => Response.json(api.sendChaosBurst(kitRequest("KitChaosRequest", await jsonBody(request))), { status: 202 }) },
     {
@@ -160,6 +162,14 @@ async function jsonBody(request: Request): Promise<unknown> {
   } catch (error) {
     throw new KitControlError(400, "bad_request", `body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** A boolean query parameter: absent or `false` is false, `true` is true, anything else a 400. */
+function flag(url: URL, name: string): boolean {
+  const value = url.searchParams.get(name);
+  if (value === null || value === "false") return false;
+  if (value === "true") return true;
+  throw new KitControlError(400, "bad_request", `${name} must be true or false, got '${value}'`);
 }
 
 function advanceSeconds(request: KitAdvanceRequest): number {

@@ -3,6 +3,7 @@ import type { StandIn, StandInOptions } from "../stand-in-types.js";
 import { TiwApiError } from "../tiw-api-error.js";
 import { createCloudApiHandler } from "./cloud-api-handler.js";
 import { createControlSurface, kitPrefix } from "./control-handler.js";
+import { createApiCallLog } from "./api-call-log.js";
 import { kitRequest } from "./kit-request.js";
 import { requestValidator } from "../../spec/validators.js";
 import { checkCallbackScheme, createStandIn } from "../stand-in.js";
@@ -52,8 +53,16 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
     secretId: credentials ? mask(credentials.secretId) : null,
     rateLimit,
   });
-  const cloudApi = createCloudApiHandler(standIn, { ...(credentials ? { credentials } : {}), rateLimit, maxBodyBytes, wallClock, revealSecrets: revealCallbackKey });
-  const control = createControlSurface(standIn);
+  const apiCalls = createApiCallLog(wallClock);
+  const cloudApi = createCloudApiHandler(standIn, {
+    ...(credentials ? { credentials } : {}),
+    rateLimit,
+    maxBodyBytes,
+    wallClock,
+    revealSecrets: revealCallbackKey,
+    onCall: (action, parameters) => apiCalls.record(action, parameters),
+  });
+  const control = createControlSurface(standIn, apiCalls);
   return {
     ...standIn,
     fetch: async (request) => {
