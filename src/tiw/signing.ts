@@ -1,7 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 
-const utf8 = new TextEncoder();
-
 /**
  * The TIW callback signature: `md5(callbackKey + String(expireTime))` as lowercase hex.
  * The body is not covered; only the key and the expiry time are.
@@ -18,11 +16,29 @@ export function sign(callbackKey: string, expireTime: number): string {
  * constant time. It does not look at the clock: expiry is the caller's check.
  */
 export function verify(callbackKey: string, expireTime: number, signature: string): boolean {
-  // TextEncoder rather than Buffer: the verifier entry runs where Node's globals may not exist.
-  const expected = utf8.encode(sign(callbackKey, expireTime));
-  const given = utf8.encode(signature);
+  // Compared as the 16 digest bytes: no hex string or encoded copies to make per callback.
+  const given = lowercaseHexBytes(signature, 16);
   // timingSafeEqual throws on different lengths; a length is no secret.
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return given !== undefined && timingSafeEqual(createHash("md5").update(callbackKey + String(expireTime)).digest(), given);
+}
+
+/** The bytes `text` spells in lowercase hex, if it spells exactly `length` of them that way. */
+function lowercaseHexBytes(text: string, length: number): Uint8Array | undefined {
+  if (text.length !== 2 * length) return undefined;
+  const bytes = new Uint8Array(length);
+  for (let index = 0; index < length; index++) {
+    const high = hexDigit(text.charCodeAt(2 * index));
+    const low = hexDigit(text.charCodeAt(2 * index + 1));
+    if (high < 0 || low < 0) return undefined;
+    bytes[index] = (high << 4) | low;
+  }
+  return bytes;
+}
+
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
 }
 
 /**
