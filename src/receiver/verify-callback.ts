@@ -187,7 +187,11 @@ function deeperThan(value: unknown, limit: number): boolean {
     const depth = depths.pop() ?? 0;
     if (typeof node !== "object" || node === null) continue;
     if (depth > limit) return true;
-    for (const child of Array.isArray(node) ? (node as unknown[]) : Object.values(node)) if (typeof child === "object" && child !== null) (nodes.push(child), depths.push(depth + 1));
+    for (const child of Array.isArray(node) ? (node as unknown[]) : Object.values(node)) {
+      if (typeof child !== "object" || child === null) continue;
+      nodes.push(child);
+      depths.push(depth + 1);
+    }
   }
   return false;
 }
