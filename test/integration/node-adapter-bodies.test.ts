@@ -19,7 +19,7 @@ describe("serve: answer bodies", () => {
 
   it("sends a stream's headers and first chunk without waiting for its next chunk", async () => {
     running = await serve(
-      () =>
+      async () =>
         new Response(
           new ReadableStream<Uint8Array>({
             start: (controller) => controller.enqueue(new TextEncoder().encode("data: first\n\n")),
@@ -35,13 +35,14 @@ describe("serve: answer bodies", () => {
   });
 
   it("aborts a bodiless request's signal when its client leaves", async () => {
-    const aborted = Promise.withResolvers<void>();
-    running = await serve((request) => {
-      request.signal.addEventListener("abort", () => aborted.resolve());
+    let leave = () => {};
+    const aborted = new Promise<void>((resolve) => (leave = resolve));
+    running = await serve(async (request) => {
+      request.signal.addEventListener("abort", () => leave());
       return new Response(new ReadableStream({ start: (controller) => controller.enqueue(new Uint8Array([58, 10])) }));
     });
     const client = httpRequest(running.url, (response) => response.once("data", () => client.destroy()));
     client.end();
-    await aborted.promise;
+    await aborted;
   });
 });
