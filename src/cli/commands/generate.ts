@@ -12,7 +12,8 @@ export const generateCommand = defineCommand({
     "the current time): no Timestamp lies after it, and with a key every event is signed as if sent then",
     "(ExpireTime = --now + --expire-window). The same --seed and --now give byte-identical output; without",
     "--seed a fresh one is drawn and printed on stderr. Without a key, ExpireTime and Sign are left out, as",
-    "TIW does when no key is set.",
+    "TIW does when no key is set. Lines are written as they are made, so memory stays flat however large",
+    "--count is.",
   ].join("\n"),
   options: {
     scenario: { type: "string", valueName: "NAME", description: "Ending of each task: user-call, auto, exception or mixed", defaultText: defaultScenario },
