@@ -30,9 +30,8 @@ const methods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
 /**
  * Serves a fetch handler over Node's HTTP server. Only requests naming this server in `Host`
  * (loopback's names, the bound address, `allowedHosts`) reach the handler; a handler that throws
- * gets a 500 that says nothing of the error, never a crash. A GET or HEAD request's `signal` aborts
- * when its client leaves (for event streams); a request with a body has none, which halves the
- * cost of building it.
+ * gets a 500 that says nothing of the error, never a crash. A request's `signal` aborts when its
+ * client leaves.
  *
  * @example
  * const { url, close } = await serve(receiver.fetch, { port: 3000 });
@@ -87,13 +86,11 @@ async function respond(handler: FetchHandler, gate: Gate, req: IncomingMessage, 
     const headers: Array<[string, string]> = [];
     const raw = req.rawHeaders;
     for (let index = 0; index < raw.length; index += 2) headers.push([raw[index] ?? "", raw[index + 1] ?? ""]);
-    const request = new Request(`http://${req.headers.host ?? gate.host}${req.url ?? "/"}`, {
-      method: req.method,
-      headers,
-      // A signal costs undici more than the rest of the Request: given only where it serves, to
-      // bodiless requests such as event streams that must learn when their client leaves.
-      ...(hasBody ? { body: bodyStream(req), duplex: "half" } : { signal: closeSignal(res) }),
-    });
+    const request = new NodeRequest(
+      `http://${req.headers.host ?? gate.host}${req.url ?? "/"}`,
+      { method: req.method, headers, ...(hasBody ? { body: bodyStream(req), duplex: "half" } : {}) },
+      res,
+    );
     const response = await handler(request);
     const responseHeaders = [...response.headers].flat();
     if (!response.body) {
@@ -128,8 +125,29 @@ async function respond(handler: FetchHandler, gate: Gate, req: IncomingMessage, 
   }
 }
 
-/** Aborted when the response's connection closes: the client left or the answer is done. */
+/**
+ * A Request whose `signal` is made on first use: one given to undici's constructor costs more than
+ * all the rest of the Request, and most handlers never look at it.
+ */
+class NodeRequest extends Request {
+  readonly #response: ServerResponse;
+  #signal: AbortSignal | undefined;
+
+  constructor(url: string, init: RequestInit, response: ServerResponse) {
+    super(url, init);
+    this.#response = response;
+  }
+
+  /** The `signal` getter, installed over Request's own below: TypeScript sees `signal` as a field. */
+  static lazySignal(this: NodeRequest): AbortSignal {
+    return (this.#signal ??= closeSignal(this.#response));
+  }
+}
+Object.defineProperty(NodeRequest.prototype, "signal", { get: NodeRequest.lazySignal, configurable: true });
+
+/** Aborted when the response's connection closes (the client left or the answer is done), or already if it has. */
 function closeSignal(res: ServerResponse): AbortSignal {
+  if (res.closed) return AbortSignal.abort();
   const controller = new AbortController();
   res.once("close", () => controller.abort());
   return controller.signal;

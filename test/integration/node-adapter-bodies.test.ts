@@ -34,15 +34,15 @@ describe("serve: answer bodies", () => {
     controller.abort();
   });
 
-  it("aborts a bodiless request's signal when its client leaves", async () => {
+  it.each(["GET", "POST"])("aborts a %s request's signal when its client leaves", async (method) => {
     let leave = () => {};
     const aborted = new Promise<void>((resolve) => (leave = resolve));
     running = await serve(async (request) => {
       request.signal.addEventListener("abort", () => leave());
       return new Response(new ReadableStream({ start: (controller) => controller.enqueue(new Uint8Array([58, 10])) }));
     });
-    const client = httpRequest(running.url, (response) => response.once("data", () => client.destroy()));
-    client.end();
+    const client = httpRequest(running.url, { method }, (response) => response.once("data", () => client.destroy()));
+    client.end(method === "POST" ? "{}" : undefined);
     await aborted;
   });
 });
