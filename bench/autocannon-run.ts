@@ -12,6 +12,7 @@ interface AutocannonOptions {
 
 interface AutocannonResult {
   requests: { total: number; average: number };
+  latency: { p99: number };
   duration: number;
   errors: number;
   timeouts: number;
@@ -25,6 +26,8 @@ export interface BaselineResult {
   requestsPerSecond: number;
   requests: number;
   errors: number;
+  /** Milliseconds. */
+  p99: number;
 }
 
 /** POSTs one fixed body as fast as the receiver answers, for `seconds`: the ceiling to compare with. */
@@ -34,5 +37,6 @@ export async function runAutocannon(url: string, body: string, connections: numb
     requestsPerSecond: result["2xx"] / result.duration,
     requests: result["2xx"],
     errors: result.errors + result.timeouts + result.non2xx,
+    p99: result.latency.p99,
   };
 }

@@ -15,11 +15,9 @@ import { createInterface, type Interface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { generate } from "../src/generate/generate.js";
 import { runAutocannon } from "./autocannon-run.js";
+import { median } from "./rounds.js";
 import type { EmitRunResult } from "./emit-run.js";
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
 /** A TypeScript file run in a child Node process with this process's loader, read line by line. */
 function child(file: string, args: string[]): { process: ChildProcess; lines: Interface; next(): Promise<string> } {
@@ -34,40 +32,60 @@ function child(file: string, args: string[]): { process: ChildProcess; lines: In
   return { process: started, lines, next };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+export interface EmitRound {
+  autocannon: number;
+  whole: number;
+  delivery: number;
+  result: EmitRunResult;
+}
 
-const receiver = child("./minimal-receiver.ts", []);
-const journalDir = mkdtempSync(join(tmpdir(), "tiw-push-kit-bench-"));
-let emitter: ReturnType<typeof child> | undefined;
-try {
-  const target = await receiver.next();
-  emitter = child("./emit-run.ts", [target, String(connections), journalDir]);
-  await emitter.next(); // ready
-  const [fixed] = generate({ count: 1, seed: 1, callbackKey: "bench-key", now: Math.floor(Date.now() / 1000) });
-  const body = JSON.stringify(fixed);
-  const emitOnce = async (tasks: number): Promise<EmitRunResult> => {
-    emitter?.process.stdin?.write(`${tasks}\n`);
-    const result = JSON.parse(await (emitter?.next() ?? Promise.reject(new Error("no emitter")))) as EmitRunResult;
-    if (result.exitCode !== 0 || result.summary.failed > 0) throw new Error(`emit failed: ${JSON.stringify(result)}`);
-    return result;
-  };
+/** Rounds of autocannon, then `emit` sending as many events, against the same minimal receiver. */
+export async function benchEmit(rounds: number, seconds: number, connections: number): Promise<EmitRound[]> {
+  const receiver = child("./minimal-receiver.ts", []);
+  const journalDir = mkdtempSync(join(tmpdir(), "tiw-push-kit-bench-"));
+  let emitter: ReturnType<typeof child> | undefined;
+  try {
+    const target = await receiver.next();
+    emitter = child("./emit-run.ts", [target, String(connections), journalDir]);
+    await emitter.next(); // ready
+    const [fixed] = generate({ count: 1, seed: 1, callbackKey: "bench-key", now: Math.floor(Date.now() / 1000) });
+    const body = JSON.stringify(fixed);
+    const emitOnce = async (tasks: number): Promise<EmitRunResult> => {
+      emitter?.process.stdin?.write(`${tasks}\n`);
+      const result = JSON.parse(await (emitter?.next() ?? Promise.reject(new Error("no emitter")))) as EmitRunResult;
+      if (result.exitCode !== 0 || result.summary.failed > 0) throw new Error(`emit failed: ${JSON.stringify(result)}`);
+      return result;
+    };
 
-  // Warm-up of both sides (JIT, connections), not measured.
-  const warm = await runAutocannon(target, body, connections, 1);
-  await emitOnce(Math.round(warm.requestsPerSecond / 2));
+    // Warm-up of both sides (JIT, connections), not measured.
+    const warm = await runAutocannon(target, body, connections, 1);
+    await emitOnce(Math.round(warm.requestsPerSecond / 2));
 
-  const measured: Array<{ autocannon: number; whole: number; delivery: number; result: EmitRunResult }> = [];
-  for (let round = 1; round <= rounds; round++) {
-    const baseline = await runAutocannon(target, body, connections, seconds);
-    if (baseline.errors > 0) throw new Error(`autocannon saw ${baseline.errors} errors`);
-    // As many events as autocannon sent in the same time: two per task.
-    const result = await emitOnce(Math.max(500, Math.round((baseline.requestsPerSecond * seconds) / 2)));
-    measured.push({ autocannon: baseline.requestsPerSecond, whole: (result.summary.sent * 1000) / result.wallMs, delivery: result.summary.eventsPerSecond, result });
-    process.stderr.write(
-      `round ${round}: autocannon ${Math.round(baseline.requestsPerSecond)}/s, emit ${Math.round(measured.at(-1)?.whole ?? 0)} events/s whole, ${Math.round(result.summary.eventsPerSecond)} delivering\n`,
-    );
+    const measured: EmitRound[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const baseline = await runAutocannon(target, body, connections, seconds);
+      if (baseline.errors > 0) throw new Error(`autocannon saw ${baseline.errors} errors`);
+      // As many events as autocannon sent in the same time: two per task.
+      const result = await emitOnce(Math.max(500, Math.round((baseline.requestsPerSecond * seconds) / 2)));
+      measured.push({ autocannon: baseline.requestsPerSecond, whole: (result.summary.sent * 1000) / result.wallMs, delivery: result.summary.eventsPerSecond, result });
+      process.stderr.write(
+        `round ${round}: autocannon ${Math.round(baseline.requestsPerSecond)}/s, emit ${Math.round(measured.at(-1)?.whole ?? 0)} events/s whole, ${Math.round(result.summary.eventsPerSecond)} delivering\n`,
+      );
+    }
+
+    return measured;
+  } finally {
+    emitter?.process.kill("SIGTERM");
+    receiver.process.kill("SIGTERM");
+    rmSync(journalDir, { recursive: true, force: true });
   }
+}
 
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+  const measured = await benchEmit(rounds, seconds, connections);
   const rows: Array<[string, string]> = [
     ["receiver", "node:http, answers 200 {\"error_code\":0}, own process"],
     ["connections / --concurrency", String(connections)],
@@ -80,8 +98,4 @@ try {
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   process.stdout.write(rows.map(([label, value]) => `${label.padEnd(width)}${value}`).join("\n") + "\n");
-} finally {
-  emitter?.process.kill("SIGTERM");
-  receiver.process.kill("SIGTERM");
-  rmSync(journalDir, { recursive: true, force: true });
 }

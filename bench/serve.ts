@@ -20,9 +20,6 @@ import { openJournal } from "../src/delivery/index.js";
 import { stopChild } from "../scripts/stop-child.js";
 import { freePort } from "../scripts/free-port.js";
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 4);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const sdkAppId = 1400000001;
 const path = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -91,7 +88,7 @@ async function call(url: string, action: string, body: object): Promise<Record<s
 }
 
 /** `connections` clients each running Start, Describe, Stop in a loop for `durationSeconds`. */
-async function load(url: string, durationSeconds: number): Promise<{ callsPerSecond: number; calls: number; errors: number }> {
+async function load(url: string, durationSeconds: number, connections: number): Promise<{ callsPerSecond: number; calls: number; errors: number }> {
   const deadline = performance.now() + durationSeconds * 1000;
   let calls = 0;
   let errors = 0;
@@ -114,69 +111,89 @@ async function load(url: string, durationSeconds: number): Promise<{ callsPerSec
   return { callsPerSecond: calls / ((performance.now() - began) / 1000), calls, errors };
 }
 
-const receiver = await start(process.execPath, [...process.execArgv, path("./minimal-receiver.ts")], /^(http:\/\/\S+)$/);
-const journalDir = mkdtempSync(join(tmpdir(), "tiw-push-kit-bench-serve-"));
-const journalPath = join(journalDir, "journal.db");
-const running: Started[] = [receiver];
-try {
-  const serve = await start(
-    process.execPath,
-    [
-      ...process.execArgv,
-      path("../src/cli/main.ts"),
-      "serve",
-      ...["--port", "0", "--rate-limit", "0", "--prepare-seconds", "0", "--journal", journalPath],
-      ...["--callback", receiver.match[1] ?? "", "--callback-key", "bench-key"],
-    ],
-    /listening on (http:\/\/127\.0\.0\.1:\d+)\//,
-  );
-  running.push(serve);
-  const prismPort = await freePort();
-  // Quiet logging is Prism's fastest setting; its "listening" line is then silent too, so readiness is polled.
-  const prism = spawnStoppable(
-    process.execPath,
-    [path("../node_modules/@stoplight/prism-cli/dist/index.js"), "mock", path("../openapi/tiw-push-api.openapi.yaml"), "-p", String(prismPort), "-h", "127.0.0.1", "-v", "error"],
-    { ...process.env, SCARF_ANALYTICS: "false" },
-  );
-  running.push(prism);
-  await untilListening(`http://127.0.0.1:${prismPort}/_kit/settings`);
-  const serveUrl = `${serve.match[1]}/`;
-  const prismUrl = `http://127.0.0.1:${prismPort}/`;
+export interface ServeBench {
+  serveRate: number;
+  prismRate: number;
+  roundRatios: number[];
+  serveCalls: number;
+  prismCalls: number;
+  statuses: { delivered: number; pending: number; failed: number };
+}
 
-  await load(serveUrl, 1);
-  await load(prismUrl, 1);
-  const totals = { serve: { calls: 0, seconds: 0 }, prism: { calls: 0, seconds: 0 } };
-  const roundRatios: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const serveRound = await load(serveUrl, seconds / rounds);
-    const prismRound = await load(prismUrl, seconds / rounds);
-    if (serveRound.errors > 0 || prismRound.errors > 0) throw new Error(`errors: serve ${serveRound.errors}, prism ${prismRound.errors}`);
-    totals.serve.calls += serveRound.calls;
-    totals.serve.seconds += serveRound.calls / serveRound.callsPerSecond;
-    totals.prism.calls += prismRound.calls;
-    totals.prism.seconds += prismRound.calls / prismRound.callsPerSecond;
-    roundRatios.push(serveRound.callsPerSecond / prismRound.callsPerSecond);
+/** `seconds` per server in `rounds` alternating rounds of `connections` Start/Describe/Stop loops. */
+export async function benchServe(rounds: number, seconds: number, connections: number): Promise<ServeBench> {
+  const receiver = await start(process.execPath, [...process.execArgv, path("./minimal-receiver.ts")], /^(http:\/\/\S+)$/);
+  const journalDir = mkdtempSync(join(tmpdir(), "tiw-push-kit-bench-serve-"));
+  const journalPath = join(journalDir, "journal.db");
+  const running: Started[] = [receiver];
+  try {
+    const serve = await start(
+      process.execPath,
+      [
+        ...process.execArgv,
+        path("../src/cli/main.ts"),
+        "serve",
+        ...["--port", "0", "--rate-limit", "0", "--prepare-seconds", "0", "--journal", journalPath],
+        ...["--callback", receiver.match[1] ?? "", "--callback-key", "bench-key"],
+      ],
+      /listening on (http:\/\/127\.0\.0\.1:\d+)\//,
+    );
+    running.push(serve);
+    const prismPort = await freePort();
+    // Quiet logging is Prism's fastest setting; its "listening" line is then silent too, so readiness is polled.
+    const prism = spawnStoppable(
+      process.execPath,
+      [path("../node_modules/@stoplight/prism-cli/dist/index.js"), "mock", path("../openapi/tiw-push-api.openapi.yaml"), "-p", String(prismPort), "-h", "127.0.0.1", "-v", "error"],
+      { ...process.env, SCARF_ANALYTICS: "false" },
+    );
+    running.push(prism);
+    await untilListening(`http://127.0.0.1:${prismPort}/_kit/settings`);
+    const serveUrl = `${serve.match[1]}/`;
+    const prismUrl = `http://127.0.0.1:${prismPort}/`;
+
+    await load(serveUrl, 1, connections);
+    await load(prismUrl, 1, connections);
+    const totals = { serve: { calls: 0, seconds: 0 }, prism: { calls: 0, seconds: 0 } };
+    const roundRatios: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const serveRound = await load(serveUrl, seconds / rounds, connections);
+      const prismRound = await load(prismUrl, seconds / rounds, connections);
+      if (serveRound.errors > 0 || prismRound.errors > 0) throw new Error(`errors: serve ${serveRound.errors}, prism ${prismRound.errors}`);
+      totals.serve.calls += serveRound.calls;
+      totals.serve.seconds += serveRound.calls / serveRound.callsPerSecond;
+      totals.prism.calls += prismRound.calls;
+      totals.prism.seconds += prismRound.calls / prismRound.callsPerSecond;
+      roundRatios.push(serveRound.callsPerSecond / prismRound.callsPerSecond);
+    }
+    const serveRate = totals.serve.calls / totals.serve.seconds;
+    const prismRate = totals.prism.calls / totals.prism.seconds;
+
+    // Let the last callbacks land, then count what the journal holds.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await serve.stop();
+    const journal = openJournal(journalPath);
+    const statuses = journal.countByStatus();
+    journal.close();
+
+    return { serveRate, prismRate, roundRatios, serveCalls: totals.serve.calls, prismCalls: totals.prism.calls, statuses };
+  } finally {
+    await Promise.all(running.map((child) => child.stop()));
+    rmSync(journalDir, { recursive: true, force: true });
   }
-  const serveRate = totals.serve.calls / totals.serve.seconds;
-  const prismRate = totals.prism.calls / totals.prism.seconds;
+}
 
-  // Let the last callbacks land, then count what the journal holds.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  await serve.stop();
-  const journal = openJournal(journalPath);
-  const statuses = journal.countByStatus();
-  journal.close();
-
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+  const { serveRate, prismRate, roundRatios, serveCalls, prismCalls, statuses } = await benchServe(rounds, seconds, connections);
   const rows: Array<[string, string]> = [
     ["client", `${connections} concurrent Start/Describe/Stop loops, ${seconds} s per server in ${rounds} alternating rounds`],
-    ["serve", `${Math.round(serveRate)} calls/s (${totals.serve.calls} calls; state machine, callbacks signed, delivered and journaled)`],
+    ["serve", `${Math.round(serveRate)} calls/s (${serveCalls} calls; state machine, callbacks signed, delivered and journaled)`],
     ["serve callbacks", `${statuses.delivered} delivered, ${statuses.pending} pending, ${statuses.failed} failed (warm-up included)`],
-    ["prism mock", `${Math.round(prismRate)} calls/s (${totals.prism.calls} calls; request validation, static example)`],
+    ["prism mock", `${Math.round(prismRate)} calls/s (${prismCalls} calls; request validation, static example)`],
     ["ratio serve / prism", `${(serveRate / prismRate).toFixed(2)} (rounds: ${roundRatios.map((ratio) => ratio.toFixed(2)).join(", ")})`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   process.stdout.write(rows.map(([label, value]) => `${label.padEnd(width)}${value}`).join("\n") + "\n");
-} finally {
-  await Promise.all(running.map((child) => child.stop()));
-  rmSync(journalDir, { recursive: true, force: true });
 }

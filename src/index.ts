@@ -1,6 +1,6 @@
 // The verifier entry's exports (verifyCallback, sign, validateEvent, the event types, ...), then the rest of the kit.
 export * from "./verifier.js";
-export { generate, scenarios, freshSeed } from "./generate/generate.js";
+export { generate, generateEvents, scenarios, freshSeed } from "./generate/generate.js";
 export { defaultSdkAppId, defaultAutoStopTimeout, autoStopTimeoutRange } from "./tiw/defaults.js";
 export { defaultExpireWindowSeconds, expireTimeAt } from "./tiw/time-rules.js";
 export { createRandom } from "./generate/random.js";

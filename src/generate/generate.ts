@@ -9,6 +9,7 @@ import type {
 import { withSignature } from "../tiw/signing.js";
 import { defaultExpireWindowSeconds, expireTimeAt, unixSeconds } from "../tiw/time-rules.js";
 import { autoStopTimeoutRange, defaultAutoStopTimeout, defaultSdkAppId } from "../tiw/defaults.js";
+import { MinHeap } from "./min-heap.js";
 import { createRandom, type Random } from "./random.js";
 
 export const scenarios = ["user-call", "auto", "exception", "mixed"] as const;
@@ -62,38 +63,92 @@ const pushErrors: readonly WhiteboardPushError[] = [
  * const events = generate({ scenario: "mixed", count: 10, seed: 7, callbackKey: "my-key" });
  */
 export function generate(options: GenerateOptions = {}): WhiteboardPushEvent[] {
-  const random = createRandom(options.seed ?? freshSeed());
+  return [...generateEvents(options)];
+}
+
+/**
+ * `generate` as a stream: the same events in the same order, made one at a time, so a history of
+ * millions of tasks takes no more memory than one of ten. Options are checked on the call, before
+ * the first event. Iterating twice gives the same events.
+ *
+ * @example
+ * for (const event of generateEvents({ count: 1_000_000, seed: 7 })) output.write(JSON.stringify(event) + "\n");
+ */
+export function generateEvents(options: GenerateOptions = {}): Iterable<WhiteboardPushEvent> {
+  const seed = options.seed ?? freshSeed();
   const count = options.count ?? 1;
   const end = options.now ?? unixSeconds(Date.now());
   const autoStopTimeout = options.autoStopTimeout ?? defaultAutoStopTimeout;
-  const brief = options.durations === "brief";
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`tiw-push-kit: count must be a whole number >= 0, got ${count}`);
   const [minTimeout, maxTimeout] = autoStopTimeoutRange;
   if (!Number.isInteger(autoStopTimeout) || autoStopTimeout < minTimeout || autoStopTimeout > maxTimeout) {
     throw new RangeError(`tiw-push-kit: autoStopTimeout must be a whole number in [${minTimeout}, ${maxTimeout}], got ${autoStopTimeout}`);
   }
-
-  const taskIds = new Set<string>();
-  const events: WhiteboardPushEvent[] = [];
-  const scenario = options.scenario ?? "mixed";
-  // Drawn from second 0, then moved so that the history ends at `end`.
-  let nextStart = 0;
-  for (let i = 0; i < count; i++) {
-    const ending = scenario === "mixed" ? random.pick(["USER_CALL", "AUTO", "EXCEPTION"] as const) : endingOf[scenario];
-    const taskId = uniqueTaskId(random, taskIds);
-    events.push(...task(random, { taskId, ending, pushStartTime: nextStart, autoStopTimeout, brief, sdkAppId: options.sdkAppId ?? defaultSdkAppId }));
-    // Tasks begin a few seconds to a few minutes apart, so their lifetimes overlap.
-    nextStart += brief ? random.int(1, 5) : random.int(1, 180);
-  }
-  // Stable sort: events of the same second keep Started-before-Stopped.
-  events.sort((a, b) => a.Timestamp - b.Timestamp);
-  const shift = end - (events.at(-1)?.Timestamp ?? 0);
+  const plan: TimelinePlan = {
+    seed,
+    count,
+    scenario: options.scenario ?? "mixed",
+    autoStopTimeout,
+    brief: options.durations === "brief",
+    sdkAppId: options.sdkAppId ?? defaultSdkAppId,
+  };
   const key = options.callbackKey;
   const window = options.expireWindowSeconds ?? defaultExpireWindowSeconds;
-  return events.map((event) => {
-    const moved = shifted(event, shift);
-    return key === undefined ? moved : withSignature(moved, key, expireTimeAt(moved.Timestamp, end, window));
-  });
+  return {
+    *[Symbol.iterator]() {
+      // The history must end at `end`: a first pass over the same seed, from second 0, finds its
+      // length; the second starts that much earlier and yields.
+      let last = 0;
+      for (const event of timeline(plan, 0)) last = event.Timestamp;
+      for (const event of timeline(plan, end - last)) {
+        yield key === undefined ? event : withSignature(event, key, expireTimeAt(event.Timestamp, end, window));
+      }
+    },
+  };
+}
+
+interface TimelinePlan {
+  seed: number | string;
+  count: number;
+  scenario: Scenario;
+  autoStopTimeout: number;
+  brief: boolean;
+  sdkAppId: number;
+}
+
+/**
+ * The events from second `origin` in delivery order: by `Timestamp`, ties in task order with a task's
+ * Started before its Stopped. Started events come in start order; each Stopped waits in a min-heap
+ * until no earlier event can follow, so memory holds only the tasks running at once.
+ */
+function* timeline(plan: TimelinePlan, origin: number): Generator<WhiteboardPushEvent> {
+  const random = createRandom(plan.seed);
+  const pending = new MinHeap<PendingStop>((a, b) => a.event.Timestamp - b.event.Timestamp || a.task - b.task);
+  const runningIds = new Set<string>();
+  const release = function* (until: number): Generator<WhiteboardPushEvent> {
+    for (let next = pending.peek(); next !== undefined && next.event.Timestamp <= until; next = pending.peek()) {
+      pending.pop();
+      runningIds.delete(next.event.EventData.TaskId);
+      yield next.event;
+    }
+  };
+  let nextStart = origin;
+  for (let i = 0; i < plan.count; i++) {
+    const ending = plan.scenario === "mixed" ? random.pick(["USER_CALL", "AUTO", "EXCEPTION"] as const) : endingOf[plan.scenario];
+    const taskId = uniqueTaskId(random, runningIds);
+    const [started, stopped] = task(random, { taskId, ending, pushStartTime: nextStart, autoStopTimeout: plan.autoStopTimeout, brief: plan.brief, sdkAppId: plan.sdkAppId });
+    yield* release(started.Timestamp);
+    yield started;
+    pending.push({ event: stopped, task: i });
+    // Tasks begin a few seconds to a few minutes apart, so their lifetimes overlap.
+    nextStart += plan.brief ? random.int(1, 5) : random.int(1, 180);
+  }
+  yield* release(Infinity);
+}
+
+interface PendingStop {
+  event: WhiteboardPushStoppedEvent;
+  task: number;
 }
 
 /**
@@ -102,16 +157,6 @@ export function generate(options: GenerateOptions = {}): WhiteboardPushEvent[] {
  */
 export function freshSeed(): string {
   return randomBytes(4).toString("hex");
-}
-
-/** The event with every time field moved by `seconds`: the relations between them stay. */
-function shifted<E extends WhiteboardPushEvent>(event: E, seconds: number): E {
-  const data = event.EventData;
-  const times =
-    "PushStopTime" in data
-      ? { PushStartTime: data.PushStartTime + seconds, PushStopTime: data.PushStopTime + seconds, IMSyncTime: data.IMSyncTime + seconds }
-      : { PushStartTime: data.PushStartTime + seconds };
-  return { ...event, EventData: { ...data, ...times }, Timestamp: event.Timestamp + seconds };
 }
 
 interface TaskPlan {
@@ -177,6 +222,7 @@ function roomIdOf(random: Random): number {
   return random.int(10 ** (digits - 1), Math.min(10 ** digits - 1, maxRoomId));
 }
 
+/** Unique among the tasks running at once; 20 characters of 36 make a repeat otherwise vanishingly rare. */
 function uniqueTaskId(random: Random, seen: Set<string>): string {
   for (;;) {
     let id = "";

@@ -81,7 +81,7 @@ function fail(reason: VerifyFailureReason, message: string, issues?: SchemaIssue
  */
 export function verifyCallback(rawBody: string | Uint8Array, options: VerifyOptions): VerifyResult {
   checkOptions(options);
-  return verifyChecked(rawBody, options, options.now ?? Math.floor(Date.now() / 1000));
+  return verifyChecked(rawBody, settingsOf(options), options.now ?? Math.floor(Date.now() / 1000));
 }
 
 export type VerifierOptions = Omit<VerifyLimits, "now"> &
@@ -101,26 +101,49 @@ export type VerifierOptions = Omit<VerifyLimits, "now"> &
 export function createVerifier(options: VerifierOptions): (rawBody: string | Uint8Array) => VerifyResult {
   checkOptions({ ...options, now: undefined });
   const clock = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const settings = settingsOf(options);
   return (rawBody) => {
     const now = clock();
     if (!Number.isSafeInteger(now)) throw new TypeError(`tiw-push-kit: now() must give Unix seconds, got ${String(now)}`);
-    return verifyChecked(rawBody, options, now);
+    return verifyChecked(rawBody, settings, now);
   };
 }
 
-function verifyChecked(rawBody: string | Uint8Array, options: Omit<VerifyLimits, "now"> & CallbackAuthentication, now: number): VerifyResult {
-  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+/** The checked options with their defaults filled in, worked out once per verifier rather than per callback. */
+interface Settings {
+  /** Undefined when unsigned. */
+  callbackKey: string | undefined;
+  apps: readonly number[] | undefined;
+  maxSkewSeconds: number;
+  maxBodyBytes: number;
+  maxDepth: number;
+}
+
+function settingsOf(options: Omit<VerifyLimits, "now"> & CallbackAuthentication): Settings {
+  return {
+    callbackKey: options.unsigned === true ? undefined : options.callbackKey,
+    apps: options.sdkAppId === undefined ? undefined : [options.sdkAppId].flat(),
+    maxSkewSeconds: options.maxSkewSeconds ?? 0,
+    maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
+    maxDepth: options.maxDepth ?? defaultMaxDepth,
+  };
+}
+
+const utf8 = new TextDecoder();
+
+function verifyChecked(rawBody: string | Uint8Array, settings: Settings, now: number): VerifyResult {
+  const { maxBodyBytes, maxDepth, apps } = settings;
   if (typeof rawBody !== "string" && !(rawBody instanceof Uint8Array)) return fail("malformed_json", "body is missing: expected JSON text or bytes");
-  const size = typeof rawBody === "string" ? utf8ByteLength(rawBody) : rawBody.byteLength;
+  // A UTF-16 unit is at most 3 UTF-8 bytes: a text short enough needs no counting.
+  const size = typeof rawBody !== "string" ? rawBody.byteLength : rawBody.length * 3 <= maxBodyBytes ? 0 : utf8ByteLength(rawBody);
   if (size > maxBodyBytes) return fail("too_large", `body of ${size} bytes exceeds the limit of ${maxBodyBytes}`);
 
   let body: unknown;
   try {
-    body = JSON.parse(typeof rawBody === "string" ? rawBody : new TextDecoder().decode(rawBody));
+    body = JSON.parse(typeof rawBody === "string" ? rawBody : utf8.decode(rawBody));
   } catch (error) {
     return fail("malformed_json", `body is not valid JSON: ${(error as Error).message}`);
   }
-  const maxDepth = options.maxDepth ?? defaultMaxDepth;
   if (deeperThan(body, maxDepth)) return fail("malformed_json", `body nests arrays or objects deeper than ${maxDepth} levels`);
 
   const eventType = (body as { EventType?: unknown } | null)?.EventType;
@@ -134,9 +157,8 @@ function verifyChecked(rawBody: string | Uint8Array, options: Omit<VerifyLimits,
   }
   const { event } = checked;
 
-  const refused = options.unsigned === true ? unexpectedSignature(event) : badSignature(event, options.callbackKey, now, options.maxSkewSeconds ?? 0);
+  const refused = settings.callbackKey === undefined ? unexpectedSignature(event) : badSignature(event, settings.callbackKey, now, settings.maxSkewSeconds);
   if (refused) return refused;
-  const apps = options.sdkAppId === undefined ? undefined : [options.sdkAppId].flat();
   if (apps && !apps.includes(event.SdkAppId)) {
     return fail("wrong_app", `SdkAppId ${event.SdkAppId} is not ${apps.join(" or ")}`);
   }
@@ -181,15 +203,21 @@ function checkOptions(options: VerifyOptions): void {
   if (apps.some((app) => !isWhole(app, 1))) invalid(`sdkAppId must be whole numbers >= 1, got ${String(options.sdkAppId)}`);
 }
 
-/** Whether arrays and objects nest deeper than `limit`; walked without recursion, stopping at the first too deep. */
+/**
+ * Whether arrays and objects nest deeper than `limit`; walked without recursion, stopping at the
+ * first too deep. Two stacks side by side, so a walk allocates no pair per node.
+ */
 function deeperThan(value: unknown, limit: number): boolean {
-  const pending: Array<[unknown, number]> = [[value, 1]];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [node, depth] = next;
+  const nodes: unknown[] = [value];
+  const depths: number[] = [1];
+  for (let node = nodes.pop(); depths.length > 0; node = nodes.pop()) {
+    const depth = depths.pop() ?? 0;
     if (typeof node !== "object" || node === null) continue;
     if (depth > limit) return true;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) {
-      if (typeof child === "object" && child !== null) pending.push([child, depth + 1]);
+    for (const child of Array.isArray(node) ? (node as unknown[]) : Object.values(node)) {
+      if (typeof child !== "object" || child === null) continue;
+      nodes.push(child);
+      depths.push(depth + 1);
     }
   }
   return false;

@@ -1,6 +1,9 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import * as crypto from "node:crypto";
 
-const utf8 = new TextEncoder();
+// The one-shot hash is a quarter of createHash's cost on a string this short; it came in Node 20.12,
+// and the verifier entry also runs on older Nodes.
+const md5Hex: (text: string) => string =
+  typeof crypto.hash === "function" ? (text) => crypto.hash("md5", text) : (text) => crypto.createHash("md5").update(text).digest("hex");
 
 /**
  * The TIW callback signature: `md5(callbackKey + String(expireTime))` as lowercase hex.
@@ -10,7 +13,7 @@ const utf8 = new TextEncoder();
  * sign("Xz4ZgayTr7rMgWQrH", 1588040109); // "a2dabb362a9b811c0e26953a6276a41c"
  */
 export function sign(callbackKey: string, expireTime: number): string {
-  return createHash("md5").update(callbackKey + String(expireTime)).digest("hex");
+  return md5Hex(callbackKey + String(expireTime));
 }
 
 /**
@@ -18,11 +21,13 @@ export function sign(callbackKey: string, expireTime: number): string {
  * constant time. It does not look at the clock: expiry is the caller's check.
  */
 export function verify(callbackKey: string, expireTime: number, signature: string): boolean {
-  // TextEncoder rather than Buffer: the verifier entry runs where Node's globals may not exist.
-  const expected = utf8.encode(sign(callbackKey, expireTime));
-  const given = utf8.encode(signature);
-  // timingSafeEqual throws on different lengths; a length is no secret.
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  const expected = sign(callbackKey, expireTime);
+  // A length is no secret; the characters are compared all, without stopping at the first
+  // difference, so the time taken tells nothing of how much of a forgery was right.
+  if (signature.length !== expected.length) return false;
+  let difference = 0;
+  for (let index = 0; index < expected.length; index++) difference |= expected.charCodeAt(index) ^ signature.charCodeAt(index);
+  return difference === 0;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { freshSeed, generate } from "../../generate/generate.js";
+import { freshSeed, generateEvents } from "../../generate/generate.js";
 import { autoStopTimeoutRange, defaultAutoStopTimeout, defaultSdkAppId } from "../../tiw/defaults.js";
 import { defaultExpireWindowSeconds, unixSeconds } from "../../tiw/time-rules.js";
 import { callbackKeyOption, defineCommand, intValue, sdkAppIdOption, sdkAppIdValue, write } from "../shared/command.js";
@@ -13,7 +13,8 @@ export const generateCommand = defineCommand({
     "the current time): no Timestamp lies after it, and with a key every event is signed as if sent then",
     "(ExpireTime = --now + --expire-window). The same --seed and --now give byte-identical output; without",
     "--seed a fresh one is drawn and printed on stderr. Without a key, ExpireTime and Sign are left out, as",
-    "TIW does when no key is set.",
+    "TIW does when no key is set. Lines are written as they are made, so memory stays flat however large",
+    "--count is.",
   ].join("\n"),
   options: {
     scenario: { type: "string", valueName: "NAME", description: "Ending of each task: user-call, auto, exception or mixed", defaultText: defaultScenario },
@@ -33,7 +34,7 @@ export const generateCommand = defineCommand({
     const seed = values.seed ?? freshSeed();
     const now = intValue("now", values.now, { min: 0 }) ?? unixSeconds(Date.now());
     if (values.seed === undefined) await write(io.stderr, `seed ${seed} (replay this output with --seed ${seed} --now ${now})\n`);
-    const events = generate({
+    const events = generateEvents({
       scenario: scenarioValue(values.scenario),
       count: countValue(values.count),
       seed,
@@ -43,10 +44,17 @@ export const generateCommand = defineCommand({
       expireWindowSeconds: intValue("expire-window", values["expire-window"], { min: 0 }),
       autoStopTimeout: intValue("auto-stop-timeout", values["auto-stop-timeout"], { min: autoStopTimeoutRange[0], max: autoStopTimeoutRange[1] }),
     });
-    // Written in slices so a million-event run does not build one giant string.
-    for (let i = 0; i < events.length; i += 1000) {
-      await write(io.stdout, events.slice(i, i + 1000).map((event) => JSON.stringify(event) + "\n").join(""));
+    // Written as made, in slices of 1000 lines: memory stays flat however large --count is.
+    let slice = "";
+    let lines = 0;
+    for (const event of events) {
+      slice += JSON.stringify(event) + "\n";
+      if (++lines % 1000 === 0) {
+        await write(io.stdout, slice);
+        slice = "";
+      }
     }
+    if (slice !== "") await write(io.stdout, slice);
     return 0;
   },
 });
