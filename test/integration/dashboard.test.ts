@@ -1,3 +1,4 @@
+// Over 300 lines: the dashboard's server side (assets, control endpoints, history from the journal), one describe per concern; split by concern if it grows.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,3 +1,4 @@
+// Just over 300 lines: every way serve goes on after a kill (pending callbacks, earlier tasks, a full disk) against one journal fixture.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

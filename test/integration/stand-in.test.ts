@@ -1,3 +1,4 @@
+// Over 300 lines: the Cloud API stand-in's behaviour end to end (life cycle, callbacks, errors per action), one describe per concern; split by concern if it grows.
 import { readdirSync, readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, describe, expect, it } from "vitest";
