@@ -10,6 +10,7 @@ import { checkCallbackScheme, createStandIn } from "../stand-in.js";
 import { mask } from "../mask.js";
 import { defaultRateLimit } from "./rate-limiter.js";
 import type { Tc3Credentials } from "./tc3.js";
+import { defaultSdkAppId } from "../../tiw/defaults.js";
 
 export interface TiwApiOptions extends StandInOptions {
   /** Verify TC3-HMAC-SHA256 signatures with this key pair; without it any signature is accepted. */
@@ -83,14 +84,13 @@ export function createTiwApi(options: TiwApiOptions = {}): TiwApi {
 
 /** The callback key and URL given at start obey the same schemas as SetWhiteboardPushCallback(Key); the message never shows the key. */
 function checkStartSettings(options: TiwApiOptions): void {
-  const SdkAppId = options.sdkAppId ?? 1;
+  const SdkAppId = options.sdkAppId ?? defaultSdkAppId;
   const checks = [
-    ["callbackKey", "SetWhiteboardPushCallbackKeyRequest", { SdkAppId, CallbackKey: options.callbackKey }],
-    ["callback", "SetWhiteboardPushCallbackRequest", { SdkAppId, Callback: options.callback }],
+    ["callbackKey", options.callbackKey, "SetWhiteboardPushCallbackKeyRequest", { SdkAppId, CallbackKey: options.callbackKey }],
+    ["callback", options.callback, "SetWhiteboardPushCallbackRequest", { SdkAppId, Callback: options.callback }],
   ] as const;
-  for (const [name, schema, body] of checks) {
-    const value = Object.values(body)[1];
-    if (value === undefined) continue;
+  for (const [name, given, schema, body] of checks) {
+    if (given === undefined) continue;
     const validate = requestValidator(schema);
     if (!validate(body)) throw new RangeError(`tiw-push-kit: ${name} ${validate.errors?.[0]?.message ?? "is not valid"}`);
   }
