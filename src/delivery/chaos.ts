@@ -57,54 +57,59 @@ export function parseChaos(text: string): ChaosRates {
 
 /**
  * Turns events (in delivery order) into sends, drawing each fault independently at its rate:
- * - `reorder`: per task, its Stopped is sent before its Started;
+ * - `reorder`: a task's Started is sent right after the task's next event (its Stopped before its Started);
  * - `duplicate`: the event is sent a second time, right after;
  * - `delay`: the send waits 1 ms to `maxDelayMs`;
  * - `unknown-fields`: the event carries fields the spec does not know (still valid);
  * - forgeries (`bad-sign`, `expired`, `wrong-app`, `malformed`): a forged copy is sent just before
  *   the real event, which is still sent, so the valid stream stays complete.
  */
-export function planDeliveries(events: readonly WhiteboardPushEvent[], options: PlanOptions): PlannedDelivery[] {
+export function planDeliveries(events: Iterable<WhiteboardPushEvent>, options: PlanOptions): PlannedDelivery[] {
+  return [...planDeliveryStream(events, options)];
+}
+
+/**
+ * `planDeliveries` made one send at a time, as the events come: a plan of millions of events takes
+ * no more memory than the Started events a reorder holds back. The same events and seed give the same sends.
+ */
+export function* planDeliveryStream(events: Iterable<WhiteboardPushEvent>, options: PlanOptions): Generator<PlannedDelivery> {
   const { random, chaos = {} } = options;
   const maxDelayMs = options.maxDelayMs ?? defaultMaxDelayMs;
   const base = { ...(options.keepSign ? { keepSign: true } : {}), ...(options.source ? { source: options.source } : {}) };
   const chance = (kind: ChaosKind) => random.chance(chaos[kind] ?? 0);
 
-  const planned: PlannedDelivery[] = [];
-  for (const event of reordered(events, () => chance("reorder"))) {
-    for (const fault of forgedFaults) if (chance(fault)) planned.push({ ...base, event, fault, source: `chaos:${fault}` });
+  function* sendsOf(event: WhiteboardPushEvent): Generator<PlannedDelivery> {
+    for (const fault of forgedFaults) if (chance(fault)) yield { ...base, event, fault, source: `chaos:${fault}` };
     const delivery: PlannedDelivery = { ...base, event };
     if (chance("unknown-fields")) delivery.fault = "unknown-fields";
     if (chance("delay")) delivery.delayMs = random.int(1, maxDelayMs);
-    planned.push(delivery);
+    yield delivery;
     if (chance("duplicate")) {
       const duplicate: PlannedDelivery = { ...delivery, source: "chaos:duplicate" };
       delete duplicate.delayMs;
-      planned.push(duplicate);
+      yield duplicate;
     }
   }
-  return planned;
-}
 
-/** Swaps the places of a task's first and last event when `swap()` says so, once per task. */
-function reordered(events: readonly WhiteboardPushEvent[], swap: () => boolean): WhiteboardPushEvent[] {
-  const positions = new Map<string, number[]>();
-  events.forEach((event, index) => {
-    const taskId = event.EventData.TaskId;
-    const indexes = positions.get(taskId);
-    if (indexes) indexes.push(index);
-    else positions.set(taskId, [index]);
-  });
-  const result = [...events];
-  for (const indexes of positions.values()) {
-    const first = indexes[0];
-    const last = indexes.at(-1);
-    if (first === undefined || last === undefined || first === last || !swap()) continue;
-    const firstEvent = result[first];
-    const lastEvent = result[last];
-    if (!firstEvent || !lastEvent) continue;
-    result[first] = lastEvent;
-    result[last] = firstEvent;
+  if (!(chaos.reorder ?? 0)) {
+    for (const event of events) yield* sendsOf(event);
+    return;
   }
-  return result;
+  /** Started events drawn for reordering, each until its task's next event has gone. */
+  const heldBack = new Map<string, WhiteboardPushEvent>();
+  for (const event of events) {
+    const taskId = event.EventData.TaskId;
+    const held = heldBack.get(taskId);
+    if (held) {
+      heldBack.delete(taskId);
+      yield* sendsOf(event);
+      yield* sendsOf(held);
+    } else if (event.EventType === "WhiteboardPushStarted" && chance("reorder")) {
+      heldBack.set(taskId, event);
+    } else {
+      yield* sendsOf(event);
+    }
+  }
+  // A Started whose task has no later event has nothing to swap with: it goes at the end.
+  for (const held of heldBack.values()) yield* sendsOf(held);
 }

@@ -64,29 +64,33 @@ export async function dispatch(
     onOutcome?.(outcome, planned);
   };
 
-  for await (const planned of deliveries) {
-    while (inFlight >= concurrency && !signal?.aborted) await abortable(new Promise<void>((resolve) => (slotFreed = resolve)));
-    if (signal?.aborted || failure) break;
-    if (interval > 0) {
-      const wait = nextStart - now();
-      if (wait > 0) await abortable(sleep(wait));
-      if (signal?.aborted) break;
-      // Falling behind does not earn a burst: the next slot counts from now at the earliest.
-      nextStart = Math.max(nextStart, now()) + interval;
+  try {
+    for await (const planned of deliveries) {
+      while (inFlight >= concurrency && !signal?.aborted) await abortable(new Promise<void>((resolve) => (slotFreed = resolve)));
+      if (signal?.aborted || failure) break;
+      if (interval > 0) {
+        const wait = nextStart - now();
+        if (wait > 0) await abortable(sleep(wait));
+        if (signal?.aborted) break;
+        // Falling behind does not earn a burst: the next slot counts from now at the earliest.
+        nextStart = Math.max(nextStart, now()) + interval;
+      }
+      taken += 1;
+      inFlight += 1;
+      const task = planned.event.EventData.TaskId;
+      const done: Promise<void> = send(planned, lastOfTask.get(task))
+        .catch((error: unknown) => void (failure ??= { error }))
+        .finally(() => {
+          inFlight -= 1;
+          if (lastOfTask.get(task) === done) lastOfTask.delete(task);
+          slotFreed?.();
+        });
+      lastOfTask.set(task, done);
     }
-    taken += 1;
-    inFlight += 1;
-    const task = planned.event.EventData.TaskId;
-    const done: Promise<void> = send(planned, lastOfTask.get(task))
-      .catch((error: unknown) => void (failure ??= { error }))
-      .finally(() => {
-        inFlight -= 1;
-        if (lastOfTask.get(task) === done) lastOfTask.delete(task);
-        slotFreed?.();
-      });
-    lastOfTask.set(task, done);
+  } finally {
+    // Also when the plan itself throws: what is in flight is answered (and journaled) first.
+    await Promise.all(lastOfTask.values());
   }
-  await Promise.all(lastOfTask.values());
   if (failure) throw failure.error;
   return { taken, stopped: signal?.aborted ?? false };
 }

@@ -1,11 +1,11 @@
 export { createDeliverer, checkTargetUrl, defaultTimeoutMs } from "./deliverer.js";
 export { openJournal, eventStatuses } from "../store/index.js";
 export { dispatch, defaultConcurrency } from "./dispatch.js";
-export { planDeliveries, parseChaos, chaosKinds, defaultMaxDelayMs } from "./chaos.js";
+export { planDeliveries, planDeliveryStream, parseChaos, chaosKinds, defaultMaxDelayMs } from "./chaos.js";
 export { faults, forgedFaults, isForged } from "./faults.js";
 export { backoffDelay, defaultRetryPolicy, deliveryProfiles, defaultProfileName, type DeliveryProfile, type DeliveryProfileName } from "./retry-policy.js";
 export { createSummary, summaryPassed } from "./summary.js";
-export { recordPlan, plannedFromJournal } from "./record-plan.js";
+export { recordPlan, recordPlanInBatches, recordedWhole, plannedFromJournal } from "./record-plan.js";
 export { createHttpPoster } from "./transport/http-poster.js";
 export { createFetchTransport } from "./transport/fetch-transport.js";
 export { createHandlerTransport, inProcessUrl } from "./transport/handler-transport.js";
@@ -19,5 +19,5 @@ export type { ChaosKind, ChaosRates, PlannedDelivery, PlanOptions } from "./chao
 export type { Fault, ForgedFault } from "./faults.js";
 export type { RetryPolicy } from "./retry-policy.js";
 export type { DeliverySummary, SummaryCollector } from "./summary.js";
-export type { RecordPlanOptions } from "./record-plan.js";
+export type { RecordPlanOptions, RecordedPlan } from "./record-plan.js";
 export type { Transport, TransportRequest, TransportAnswer } from "./transport/transport.js";

@@ -44,6 +44,84 @@ export function recordPlan(journal: Journal, planned: readonly PlannedDelivery[]
   return withIds;
 }
 
+/** The first batch is small, so the first send comes at once; batches then double up to the largest. */
+const firstBatch = 64;
+const largestBatch = 4096;
+/** Digits of a batched plan's event numbers: its length is not known ahead (`--count` allows 10M tasks, chaos adds copies). */
+const batchedDigits = 9;
+
+/** The id of the `number`th delivery (from 1) of a run's plan recorded in batches. */
+export function batchedEventId(runId: string, number: number): string {
+  return `${runId}_${String(number).padStart(batchedDigits, "0")}`;
+}
+
+/** A plan in the journal, to be sent: recorded whole before, or batch by batch as it is pulled. */
+export interface RecordedPlan {
+  /** The deliveries, each with its event id. */
+  deliveries: Iterable<PlannedDelivery>;
+  /** How many of them are recorded so far. */
+  recordedCount(): number;
+  /** Whether the whole plan is recorded (false when the pulling stopped before its end). */
+  complete(): boolean;
+  /** How many deliveries the whole plan has, when known before it is made. */
+  total?: number;
+}
+
+/** A plan recorded whole, by `recordPlan` or read back from the journal. */
+export function recordedWhole(planned: readonly PlannedDelivery[]): RecordedPlan {
+  return { deliveries: planned, recordedCount: () => planned.length, complete: () => true, total: planned.length };
+}
+
+/**
+ * Records a begun run's plan in batches as it is pulled, so a plan of millions of events is sent
+ * from its first batch on and never sits whole in memory: each batch is recorded, in one
+ * transaction durable on return, before any of it is given out; after the last, the run is marked
+ * recorded. A run stopped part-way is not, and `unrecordedRuns` gives it back: planned again from
+ * its recipe, the same deliveries get the same ids, so recording them again adds only those never
+ * recorded. When a journal write fails, the deliveries stop there (`journal.writeFailed` says why).
+ */
+export function recordPlanInBatches(journal: Journal, planned: Iterable<PlannedDelivery>, options: RecordPlanOptions & { runId: string; total?: number }): RecordedPlan {
+  const { runId } = options;
+  const context = { target: options.target, hasKey: options.hasKey, createdAt: (options.now ?? Date.now)() };
+  let complete = false;
+  let recordedCount = 0;
+  /** Records a batch (and, after the last, the run's mark); false when the journal cannot be written. */
+  const recorded = (batch: ReadonlyArray<PlannedDelivery & { eventId: string }>, last: boolean): boolean => {
+    try {
+      journal.addEvents(batch.map((delivery) => journalEntry(delivery.eventId, delivery, context)));
+      recordedCount += batch.length;
+      if (last) journal.completeRun(runId);
+      return true;
+    } catch (error) {
+      if (journal.writeFailed.aborted) return false;
+      throw error;
+    }
+  };
+  function* deliveries(): Generator<PlannedDelivery> {
+    let batch: Array<PlannedDelivery & { eventId: string }> = [];
+    let size = firstBatch;
+    let index = 0;
+    for (const delivery of planned) {
+      index += 1;
+      batch.push({ ...delivery, eventId: delivery.eventId ?? batchedEventId(runId, index) });
+      if (batch.length < size) continue;
+      if (!recorded(batch, false)) return;
+      yield* batch;
+      batch = [];
+      size = Math.min(size * 2, largestBatch);
+    }
+    if (!recorded(batch, true)) return;
+    complete = true;
+    yield* batch;
+  }
+  return {
+    deliveries: { [Symbol.iterator]: deliveries },
+    recordedCount: () => recordedCount,
+    complete: () => complete,
+    ...(options.total !== undefined ? { total: options.total } : {}),
+  };
+}
+
 /** The journal's record of a delivery before its first attempt; the key itself is never stored. */
 export function journalEntry(
   id: string,

@@ -5,7 +5,7 @@ import type { NewJournalEvent } from "./records.js";
 import type { StoreDatabase } from "./store-database.js";
 
 /** The journal's writes, as `Journal` describes them, and what its reads and `hasEvent` need of the queue. */
-export type JournalWrites = Pick<Journal, "addEvent" | "addEvents" | "beginRun" | "addRunPlan" | "forgetRun" | "addAttempt" | "setOutcome" | "flush" | "writeFailed"> & {
+export type JournalWrites = Pick<Journal, "addEvent" | "addEvents" | "beginRun" | "addRunPlan" | "completeRun" | "forgetRun" | "addAttempt" | "setOutcome" | "flush" | "writeFailed"> & {
   /** Whether `eventId` is queued here, not yet committed. */
   isQueued(eventId: string): boolean;
   /** Commits what is queued now; throws if that fails, the writes staying queued. */
@@ -145,6 +145,10 @@ export function createJournalWrites(database: StoreDatabase): JournalWrites {
         insertAll(events);
         markRecorded.run(run.id);
       });
+    },
+    completeRun(runId) {
+      commitQueue();
+      write(() => markRecorded.run(runId));
     },
     forgetRun(runId) {
       commitQueue();

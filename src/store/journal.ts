@@ -21,7 +21,7 @@ export interface Journal {
   addEvents(events: Iterable<NewJournalEvent>): void;
   /**
    * Records that a run is being planned, durable on return, before its plan is made: if the process
-   * is stopped before `addRunPlan` returns, `unrecordedRuns` gives the run back, with its recipe.
+   * is stopped before `addRunPlan` or `completeRun`, `unrecordedRuns` gives the run back, with its recipe.
    */
   beginRun(run: NewRun): void;
   /**
@@ -29,6 +29,8 @@ export interface Journal {
    * the plan is in the journal whole or not at all. A run not begun before is begun with it.
    */
   addRunPlan(run: NewRun, events: Iterable<NewJournalEvent>): void;
+  /** Marks a begun run's plan as recorded in full, durable on return (its events were recorded in batches, with `addEvents`). */
+  completeRun(runId: string): void;
   /** Forgets a run whose plan was never recorded (nothing of it is in the journal). */
   forgetRun(runId: string): void;
   /** Records an attempt after which the delivery goes on (a retry follows, or it is stopped). */
@@ -45,7 +47,11 @@ export interface Journal {
   listEvents(filter?: EventFilter): JournalEvent[];
   listAttempts(eventId: string): AttemptRecord[];
   countByStatus(): Record<EventStatus, number>;
-  /** Runs begun whose plan was never recorded (stopped while planning), oldest first: none of their events was sent. */
+  /**
+   * Runs begun whose plan was not recorded in full (stopped while planning), oldest first. A plan
+   * recorded whole (`addRunPlan`) has none of its events in the journal; one recorded in batches may
+   * have some, sent or not.
+   */
   unrecordedRuns(): NewRun[];
   /** A run as begun, with its recipe (the settings `emit --resume` restores); undefined for an unknown id. */
   getRun(runId: string): NewRun | undefined;
@@ -98,6 +104,7 @@ export function openJournal(path: string, options: OpenJournalOptions = {}): Jou
     addEvents: writes.addEvents,
     beginRun: writes.beginRun,
     addRunPlan: writes.addRunPlan,
+    completeRun: writes.completeRun,
     forgetRun: writes.forgetRun,
     addAttempt: writes.addAttempt,
     setOutcome: writes.setOutcome,
@@ -125,6 +132,7 @@ function readOnlyWrites(path: string): JournalWrites {
     addEvents: refuse,
     beginRun: refuse,
     addRunPlan: refuse,
+    completeRun: refuse,
     forgetRun: refuse,
     addAttempt: refuse,
     setOutcome: refuse,

@@ -3,6 +3,7 @@ import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync,
 import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
 import { openJournal, planDeliveries, recordPlan } from "../../src/delivery/index.js";
+import { recordedWhole } from "../../src/delivery/record-plan.js";
 import type { DeliveryValues } from "../../src/cli/shared/delivery-options.js";
 import { deliverySettings } from "../../src/cli/shared/delivery-settings.js";
 import { runDeliveries } from "../../src/cli/shared/run-deliveries.js";
@@ -100,7 +101,7 @@ describe("a journal that cannot be written", () => {
       key,
       journal,
       journalPath,
-      planned: journal.listEvents().map((event) => ({ event: JSON.parse(event.body) as WhiteboardPushEvent, eventId: event.id })),
+      plan: recordedWhole(journal.listEvents().map((event) => ({ event: JSON.parse(event.body) as WhiteboardPushEvent, eventId: event.id }))),
     });
     await expect(sending).rejects.toThrow(`tiw-push-kit: the journal ${journalPath} cannot be written: disk full (SQLITE_FULL): database or disk is full`);
     expect(() => journal.close()).toThrow("SQLITE_FULL");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createReceiver } from "../../src/receiver/reference-receiver.js";
 import { serve } from "../../src/server/node.js";
-import { createDeliverer, createSummary, dispatch, forgedFaults, parseChaos, planDeliveries, type DeliveryOutcome, type PlannedDelivery } from "../../src/delivery/index.js";
+import { createDeliverer, createSummary, dispatch, forgedFaults, parseChaos, planDeliveries, planDeliveryStream, type DeliveryOutcome, type PlannedDelivery } from "../../src/delivery/index.js";
 import { generate } from "../../src/generate/generate.js";
 import { createRandom } from "../../src/generate/random.js";
 import type { WhiteboardPushEvent } from "../../src/tiw/events.js";
@@ -140,3 +140,44 @@ describe("chaos against the reference receiver over HTTP", () => {
     }
   });
 });
+
+describe("planDeliveryStream", () => {
+  const events = generate({ count: 1000, seed: 21, now: 1_700_000_000 });
+
+  it("gives what planDeliveries gives, one send at a time", () => {
+    const stream = planDeliveryStream(events, { chaos: rates, random: createRandom("plan-seed") });
+    expect([...stream]).toEqual(planDeliveries(events, { chaos: rates, random: createRandom("plan-seed") }));
+  });
+
+  it("sends a reordered task's Stopped right before its Started, holding back only the Started events drawn", () => {
+    const plan = [...planDeliveryStream(events, { chaos: { reorder: 0.3 }, random: createRandom(4) })];
+    expect(plan.map((delivery) => delivery.event).sort(byTaskAndType)).toEqual([...events].sort(byTaskAndType));
+    const reordered = reorderedTasks(plan.map((delivery) => ({ taskId: taskIdOf(delivery), eventType: delivery.event.EventType })));
+    expect(plausible(reordered.size, 1000, 0.3)).toBe(true);
+    plan.forEach((delivery, index) => {
+      if (reordered.has(taskIdOf(delivery)) && delivery.event.EventType === "WhiteboardPushStopped") expect(plan[index + 1]?.event.EventData.TaskId).toBe(taskIdOf(delivery));
+    });
+  });
+
+  it("plans an endless stream as it is pulled", () => {
+    function* endless(): Generator<WhiteboardPushEvent> {
+      for (let round = 0; ; round++) yield* generate({ count: 10, seed: round, now: 1_700_000_000 + round * 100_000 });
+    }
+    const taken: PlannedDelivery[] = [];
+    for (const delivery of planDeliveryStream(endless(), { chaos: rates, random: createRandom(2) })) {
+      taken.push(delivery);
+      if (taken.length === 5000) break;
+    }
+    expect(new Set(taken.map(taskIdOf)).size).toBeGreaterThan(1000);
+  });
+
+  it("sends a Started whose task has no later event at the end", () => {
+    const started = events.filter((event) => event.EventType === "WhiteboardPushStarted").slice(0, 3);
+    const plan = [...planDeliveryStream(started, { chaos: { reorder: 1 }, random: createRandom(1) })];
+    expect(plan.map((delivery) => delivery.event)).toEqual(started);
+  });
+});
+
+function byTaskAndType(a: WhiteboardPushEvent, b: WhiteboardPushEvent): number {
+  return a.EventData.TaskId.localeCompare(b.EventData.TaskId) || a.EventType.localeCompare(b.EventType);
+}

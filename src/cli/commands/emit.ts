@@ -17,7 +17,7 @@ import { recordedFlagsOf } from "../shared/recorded-delivery-flags.js";
 import { resendFromJournal } from "../shared/resend-from-journal.js";
 import { resumedValues } from "../shared/resumed-values.js";
 import { retryPolicyText } from "../shared/retry-policy-text.js";
-import { generatedPlan } from "../shared/run-recipe.js";
+import { generatedPlan, planFormat } from "../shared/run-recipe.js";
 import { defaultScenario, scenarioValue } from "../shared/scenario-value.js";
 
 export const emitCommand = defineCommand({
@@ -33,10 +33,12 @@ export const emitCommand = defineCommand({
     "--chaos injects faults, each with its own probability:",
     `  ${chaosKinds.filter((kind) => !(forgedFaults as readonly string[]).includes(kind)).join(", ")}, and the forgeries ${forgedFaults.join(", ")},`,
     "  sent as extra copies next to the real events; a correct receiver rejects every forgery.",
-    "Every event and attempt is journaled, the whole plan before the first send; after Ctrl-C, a crash or",
-    "a full disk, --resume sends what was pending (and a run stopped before its plan was recorded, planned",
-    "again from its seed), with the delivery flags the run was started with (printed; never the key, which",
-    "must be given again); flags given to --resume win. A journal write that fails stops the sends at once.",
+    "Every event and attempt is journaled: a generated run is planned and recorded in batches as it is sent,",
+    "so memory stays flat and the first send comes at once however large --count is; bodies from --from are",
+    "recorded whole before the first send. After Ctrl-C, a crash or a full disk, --resume sends what was",
+    "pending (and the rest of a run stopped before its plan was recorded in full, planned again from its",
+    "seed), with the delivery flags the run was started with (printed; never the key, which must be given",
+    "again); flags given to --resume win. A journal write that fails stops the sends at once.",
     "After the summary, a hint on stderr when every delivery was answered 401 or an https target speaks plain HTTP.",
     "Exit 0 when every valid event was delivered and no forgery was accepted, 1 otherwise, 2 on bad usage, an",
     "unreachable target or a journal that cannot be used (in use by another process, damaged, not writable).",
@@ -98,12 +100,12 @@ export const emitCommand = defineCommand({
     if (values.from !== undefined) {
       const source = values.from === "-" ? "stdin" : values.from;
       const planned = planDeliveries(await eventsFrom(values.from, io), { chaos, random: createRandom(`${seed}:chaos`), maxDelayMs, keepSign: values["keep-sign"] === true, source });
-      return recordAndDeliver({ ...run, recipe: { from: values.from, delivery: recordedFlagsOf(values) }, plan: () => planned });
+      return recordAndDeliver({ ...run, recipe: { from: values.from, delivery: recordedFlagsOf(values) }, plan: { whole: planned } });
     }
 
     if (values.seed === undefined) await write(io.stderr, `seed ${seed} (replay this run with --seed ${seed} --now ${now})\n`);
     const count = countValue(values.count);
-    const recipe = { scenario, count, seed, now, sdkAppId: sdkAppIdValue(values["sdk-app-id"]) ?? defaultSdkAppId, chaos, ...(maxDelayMs !== undefined ? { maxDelayMs } : {}), target, hasKey: key !== undefined, delivery: recordedFlagsOf(values) };
-    return recordAndDeliver({ ...run, recipe, plan: () => generatedPlan(recipe), replay: { seed, now } });
+    const recipe = { planFormat, scenario, count, seed, now, sdkAppId: sdkAppIdValue(values["sdk-app-id"]) ?? defaultSdkAppId, chaos, ...(maxDelayMs !== undefined ? { maxDelayMs } : {}), target, hasKey: key !== undefined, delivery: recordedFlagsOf(values) };
+    return recordAndDeliver({ ...run, recipe, plan: generatedPlan(recipe), replay: { seed, now } });
   },
 });

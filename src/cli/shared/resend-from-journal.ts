@@ -1,5 +1,5 @@
 import type { PlannedDelivery } from "../../delivery/chaos.js";
-import { plannedFromJournal } from "../../delivery/record-plan.js";
+import { plannedFromJournal, recordedWhole } from "../../delivery/record-plan.js";
 import type { Journal, JournalEvent } from "../../store/index.js";
 import { write } from "./command.js";
 import { checkReachable } from "./check-reachable.js";
@@ -8,7 +8,7 @@ import { runDeliveries, type DeliveryRun } from "./run-deliveries.js";
 import { targetOf } from "./target-of.js";
 import { withJournal } from "./with-journal.js";
 
-export interface ResendRun extends Omit<DeliveryRun, "target" | "journal" | "planned" | "replay"> {
+export interface ResendRun extends Omit<DeliveryRun, "target" | "journal" | "plan" | "replay"> {
   /** The journaled events to send again; `problem` reports on stderr what cannot be sent, and the run then exits 1. */
   select(journal: Journal, problem: (message: string) => Promise<void>): JournalEvent[] | Promise<JournalEvent[]>;
   /** Printed when `select` finds nothing. */
@@ -48,7 +48,7 @@ export async function resendFromJournal(run: ResendRun): Promise<number> {
     }
     if (planned.length === 0) return 1;
     await checkReachable(target, delivery.settings.timeoutMs);
-    const code = await runDeliveries({ ...delivery, target, journal, planned });
+    const code = await runDeliveries({ ...delivery, target, journal, plan: recordedWhole(planned) });
     return problems > 0 ? Math.max(code, 1) : code;
   });
 }

@@ -1,6 +1,6 @@
-import type { PlannedDelivery } from "../../delivery/chaos.js";
 import { createDeliverer, type DeliveryOutcome } from "../../delivery/deliverer.js";
 import { dispatch } from "../../delivery/dispatch.js";
+import type { RecordedPlan } from "../../delivery/record-plan.js";
 import { createSummary, summaryPassed } from "../../delivery/summary.js";
 import type { Journal } from "../../store/index.js";
 import { write, type Io } from "./command.js";
@@ -20,7 +20,7 @@ export interface DeliveryRun {
   key: string | undefined;
   journal: Journal;
   journalPath: string;
-  planned: PlannedDelivery[];
+  plan: RecordedPlan;
   /** The seed and end of a generated run, reported so the run can be replayed exactly. */
   replay?: { seed: string; now: number };
 }
@@ -31,9 +31,9 @@ export interface DeliveryRun {
  * error is thrown.
  */
 export async function runDeliveries(run: DeliveryRun): Promise<number> {
-  const { io, values, settings, target, journal, planned } = run;
+  const { io, values, settings, target, journal, plan } = run;
   const summary = createSummary();
-  const progress = createProgress(io.stderr, planned.length);
+  const progress = createProgress(io.stderr, plan.total);
   // With --json, stdout holds only the summary: per-event lines go to stderr.
   const lines = values.json ? io.stderr : io.stdout;
   const { concurrency, rate, ...delivererSettings } = settings;
@@ -65,7 +65,7 @@ export async function runDeliveries(run: DeliveryRun): Promise<number> {
   };
   // A journal write that fails stops the sends at once: no send starts that the journal could not record.
   const signal = AbortSignal.any([stop.signal, journal.writeFailed]);
-  await dispatch(planned, { deliverer, concurrency, rate, signal, onOutcome });
+  await dispatch(plan.deliveries, { deliverer, concurrency, rate, signal, onOutcome });
   await deliverer.close().catch((error: unknown) => {
     // The same failure again: told below, once the summary says what was sent.
     if (!journal.writeFailed.aborted) throw error;
@@ -73,15 +73,16 @@ export async function runDeliveries(run: DeliveryRun): Promise<number> {
   await verboseOutput;
   progress.finish();
   const result = summary.result();
-  const pendingLeft = planned.length - result.sent + result.pending;
+  const pendingLeft = plan.recordedCount() - result.sent + result.pending;
+  const planComplete = plan.complete();
   if (values.json) {
-    await write(io.stdout, JSON.stringify({ target, journal: run.journalPath, ...run.replay, ...result, pending: pendingLeft }) + "\n");
+    await write(io.stdout, JSON.stringify({ target, journal: run.journalPath, ...run.replay, ...result, pending: pendingLeft, planComplete }) + "\n");
   } else {
-    await write(io.stdout, summaryText(result, target, run.journalPath, pendingLeft, run.key !== undefined));
+    await write(io.stdout, summaryText(result, target, run.journalPath, { pending: pendingLeft, planComplete }, run.key !== undefined));
   }
   await write(io.stderr, hints.lines());
   if (journal.writeFailed.aborted) throw journal.writeFailed.reason;
-  return summaryPassed({ ...result, pending: pendingLeft }) ? 0 : 1;
+  return planComplete && summaryPassed({ ...result, pending: pendingLeft }) ? 0 : 1;
 }
 
 function outcomeLine(outcome: DeliveryOutcome): string {

@@ -1,10 +1,19 @@
-import { chaosKinds, planDeliveries, type ChaosRates, type PlannedDelivery } from "../../delivery/chaos.js";
-import { generate, scenarios, type Scenario } from "../../generate/generate.js";
+import { chaosKinds, planDeliveryStream, type ChaosRates, type PlannedDelivery } from "../../delivery/chaos.js";
+import { forgedFaults } from "../../delivery/faults.js";
+import { generateEvents, scenarios, type Scenario } from "../../generate/generate.js";
 import { createRandom } from "../../generate/random.js";
 import { recordedFlagsFrom, type RecordedDeliveryFlags } from "./recorded-delivery-flags.js";
 
+/**
+ * The way this kit plans a generated run from its recipe. A run recorded in part is completed by
+ * planning it again, which must give the same deliveries: a recipe of another format is not.
+ */
+export const planFormat = 2;
+
 /** How `emit` planned a generated run: the same recipe gives the same plan. */
 export interface GeneratedRecipe {
+  /** `planFormat` of the kit that planned it; absent in runs whose plan was recorded whole. */
+  planFormat?: number;
   scenario: Scenario;
   count: number;
   seed: string;
@@ -25,12 +34,18 @@ export interface GeneratedRecipe {
  */
 export type RunRecipe = GeneratedRecipe | { from: string; delivery?: RecordedDeliveryFlags };
 
-/** The deliveries of a generated run, faults drawn from its seed. */
-export function generatedPlan(recipe: GeneratedRecipe): PlannedDelivery[] {
+/**
+ * The deliveries of a generated run, faults drawn from its seed, made one at a time as they are
+ * pulled. `total` is their number when no fault adds copies.
+ */
+export function generatedPlan(recipe: GeneratedRecipe): { stream: Iterable<PlannedDelivery>; total?: number } {
   const { scenario, count, seed, now, sdkAppId, chaos, maxDelayMs } = recipe;
   // Unsigned: the deliverer signs every send with a fresh ExpireTime, so a signature made now would be
   // computed, journaled and then replaced for nothing.
-  return planDeliveries(generate({ scenario, count, seed, sdkAppId, now }), { chaos, random: createRandom(`${seed}:chaos`), maxDelayMs, source: "generate" });
+  const events = generateEvents({ scenario, count, seed, sdkAppId, now });
+  const stream = { [Symbol.iterator]: () => planDeliveryStream(events, { chaos, random: createRandom(`${seed}:chaos`), maxDelayMs, source: "generate" }) };
+  const copies = (["duplicate", ...forgedFaults] as const).some((kind) => (chaos[kind] ?? 0) > 0);
+  return copies ? { stream } : { stream, total: 2 * count };
 }
 
 /** A recipe read back from the journal; undefined when there is none or it is not one this kit wrote. */
@@ -58,6 +73,7 @@ export function recipeOf(text: string | undefined): RunRecipe | undefined {
     whole(recipe.sdkAppId) &&
     chaosRates(recipe.chaos) &&
     (recipe.maxDelayMs === undefined || whole(recipe.maxDelayMs)) &&
+    (recipe.planFormat === undefined || whole(recipe.planFormat)) &&
     typeof recipe.target === "string" &&
     typeof recipe.hasKey === "boolean";
   if (!generated) return undefined;

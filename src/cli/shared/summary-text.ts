@@ -1,8 +1,11 @@
 import type { DeliverySummary } from "../../delivery/summary.js";
 import { defaultJournalPath } from "./default-journal-paths.js";
 
-/** The summary printed after a delivery run, with how to send what is still pending. */
-export function summaryText(result: DeliverySummary, target: string, journalPath: string, pending: number, signed: boolean): string {
+/**
+ * The summary printed after a delivery run, with how to send what is still pending: recorded events
+ * not delivered yet and, when the run stopped before its plan was recorded in full, the rest of it.
+ */
+export function summaryText(result: DeliverySummary, target: string, journalPath: string, left: { pending: number; planComplete: boolean }, signed: boolean): string {
   const valid = result.delivered + result.failed + result.pending;
   const codes = Object.entries(result.statusCodes)
     .map(([code, count]) => `${code} x${count}`)
@@ -13,7 +16,9 @@ export function summaryText(result: DeliverySummary, target: string, journalPath
     ...(result.forged.sent ? [`forged: ${result.forged.sent} sent, ${result.forged.rejected} rejected, ${result.forged.accepted} wrongly accepted${result.forged.unanswered ? `, ${result.forged.unanswered} unanswered` : ""}`] : []),
     `status codes: ${codes || "none"}`,
     `latency: p50 ${result.latencyMs.p50} ms, p95 ${result.latencyMs.p95} ms, p99 ${result.latencyMs.p99} ms`,
-    ...(pending ? [`pending: ${pending}, send them with: ${resumeCommand(journalPath, signed)}`] : []),
+    ...(left.pending || !left.planComplete
+      ? [`pending: ${left.pending}${left.planComplete ? "" : " and the rest of the run, not planned yet"}, send them with: ${resumeCommand(journalPath, signed)}`]
+      : []),
     `journal: ${journalPath}`,
   ];
   return lines.join("\n") + "\n";
