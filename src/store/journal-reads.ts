@@ -1,10 +1,10 @@
 import type { SQLInputValue, SQLOutputValue } from "node:sqlite";
 import type { Journal } from "./journal.js";
-import { eventStatuses, type AttemptRecord, type EventStatus, type Fault, type JournalEvent, type NewRun } from "./records.js";
+import { eventStatuses, type AttemptRecord, type EventFilter, type EventStatus, type Fault, type JournalEvent, type NewRun } from "./records.js";
 import type { StoreDatabase } from "./store-database.js";
 
 /** The journal's reads, as `Journal` describes them (`hasEvent` of committed events only). */
-export type JournalReads = Pick<Journal, "hasEvent" | "getEvent" | "listEvents" | "listAttempts" | "countByStatus" | "unrecordedRuns" | "getRun">;
+export type JournalReads = Pick<Journal, "hasEvent" | "getEvent" | "listEvents" | "describeEvents" | "listAttempts" | "countByStatus" | "unrecordedRuns" | "getRun">;
 
 type Row = Record<string, SQLOutputValue>;
 
@@ -30,27 +30,19 @@ export function createJournalReads(database: StoreDatabase): JournalReads {
       return row ? toEvent(row) : undefined;
     },
     listEvents(filter = {}) {
-      const conditions: string[] = [];
-      const params: SQLInputValue[] = [];
-      if (filter.status !== undefined) {
-        const statuses = [filter.status].flat();
-        conditions.push(`status IN (${statuses.map(() => "?").join(", ")})`);
-        params.push(...statuses);
-      }
-      if (filter.taskId !== undefined) {
-        conditions.push("task_id = ?");
-        params.push(filter.taskId);
-      }
-      if (filter.afterSeq !== undefined) {
-        conditions.push("seq > ?");
-        params.push(filter.afterSeq);
-      }
-      const where = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
+      const { where, params } = conditionsOf(filter);
+      const page = filter.first === undefined ? "" : ` LIMIT ${Math.max(0, Math.floor(filter.first))}`;
       const sql =
         filter.limit === undefined
-          ? `SELECT ${eventColumns} FROM event_states ${where} ORDER BY seq`
-          : `SELECT ${eventColumns} FROM (SELECT ${eventColumns} FROM event_states ${where} ORDER BY seq DESC LIMIT ${Math.max(0, Math.floor(filter.limit))}) ORDER BY seq`;
+          ? `SELECT ${eventColumns} FROM event_states ${where} ORDER BY seq${page}`
+          : `SELECT ${eventColumns} FROM (SELECT ${eventColumns} FROM event_states ${where} ORDER BY seq DESC LIMIT ${Math.max(0, Math.floor(filter.limit))}) ORDER BY seq${page}`;
       return database.prepare(sql).all(...params).map(toEvent);
+    },
+    describeEvents(filter = {}) {
+      const { where, params } = conditionsOf(filter);
+      const row = database.prepare(`SELECT COUNT(*) AS count, MIN(target) AS first_target, MAX(target) AS last_target, MAX(signed) AS signed FROM event_states ${where}`).get(...params);
+      const targets = [...new Set([row?.first_target, row?.last_target].filter((target) => target !== null && target !== undefined).map(String))];
+      return { count: Number(row?.count ?? 0), targets, signed: row?.signed === 1 };
     },
     listAttempts: (eventId) => selectAttempts.all(eventId).map(toAttempt),
     countByStatus() {
@@ -64,6 +56,26 @@ export function createJournalReads(database: StoreDatabase): JournalReads {
       return row ? toRun(row) : undefined;
     },
   };
+}
+
+/** The WHERE clause of an event filter's status, task and cursor, with its parameters. */
+function conditionsOf(filter: EventFilter): { where: string; params: SQLInputValue[] } {
+  const conditions: string[] = [];
+  const params: SQLInputValue[] = [];
+  if (filter.status !== undefined) {
+    const statuses = [filter.status].flat();
+    conditions.push(`status IN (${statuses.map(() => "?").join(", ")})`);
+    params.push(...statuses);
+  }
+  if (filter.taskId !== undefined) {
+    conditions.push("task_id = ?");
+    params.push(filter.taskId);
+  }
+  if (filter.afterSeq !== undefined) {
+    conditions.push("seq > ?");
+    params.push(filter.afterSeq);
+  }
+  return { where: conditions.length ? `WHERE ${conditions.join(" AND ")}` : "", params };
 }
 
 function toRun(row: Row): NewRun {

@@ -1,7 +1,7 @@
 import { JournalError, journalErrorOf } from "./journal-error.js";
 import { createJournalReads } from "./journal-reads.js";
 import { createJournalWrites, type JournalWrites } from "./journal-writes.js";
-import type { AttemptRecord, EventFilter, EventOutcomeRecord, EventStatus, JournalEvent, NewJournalEvent, NewRun } from "./records.js";
+import type { AttemptRecord, EventFilter, EventOutcomeRecord, EventsDescription, EventStatus, JournalEvent, NewJournalEvent, NewRun } from "./records.js";
 import { openStoreDatabase, type StoreDatabase } from "./store-database.js";
 
 /**
@@ -45,6 +45,8 @@ export interface Journal {
   // Reads see this journal's own queued writes: they commit them first (with nothing queued, nothing is written).
   getEvent(eventId: string): JournalEvent | undefined;
   listEvents(filter?: EventFilter): JournalEvent[];
+  /** How many events match, where they went and whether any is signed, without listing them. */
+  describeEvents(filter?: Omit<EventFilter, "limit" | "first">): EventsDescription;
   listAttempts(eventId: string): AttemptRecord[];
   countByStatus(): Record<EventStatus, number>;
   /**
@@ -113,6 +115,7 @@ export function openJournal(path: string, options: OpenJournalOptions = {}): Jou
     commit: writes.commitQueued,
     getEvent: committed(reads.getEvent),
     listEvents: committed(reads.listEvents),
+    describeEvents: committed(reads.describeEvents),
     listAttempts: committed(reads.listAttempts),
     countByStatus: committed(reads.countByStatus),
     unrecordedRuns: committed(reads.unrecordedRuns),

@@ -74,6 +74,17 @@ export interface EventFilter {
   afterSeq?: number;
   /** The newest `limit` events (still listed oldest first). */
   limit?: number;
+  /** The oldest `first` events: with `afterSeq`, a page of a listing too long to hold at once. */
+  first?: number;
+}
+
+/** What a set of events holds, read without listing them. */
+export interface EventsDescription {
+  count: number;
+  /** The URLs they went to: one, or the first and last of several (alphabetically). */
+  targets: string[];
+  /** Whether any of them is sent signed. */
+  signed: boolean;
 }
 
 /** A run of deliveries planned together (`emit`): its plan is recorded whole, or not at all. */

@@ -10,6 +10,7 @@ import { countOption, countValue } from "../shared/count-option.js";
 import { defaultJournalPath } from "../shared/default-journal-paths.js";
 import { deliveryOptions } from "../shared/delivery-options.js";
 import { deliverySettings } from "../shared/delivery-settings.js";
+import { selectionMatching } from "../shared/event-selection.js";
 import { eventsFrom } from "../shared/events-from.js";
 import { recordAndDeliver } from "../shared/record-and-deliver.js";
 import { replanUnrecordedRuns } from "../shared/replan-unrecorded-runs.js";
@@ -77,10 +78,10 @@ export const emitCommand = defineCommand({
         journalPath,
         async select(journal, problem) {
           await replanUnrecordedRuns(journal, io, problem);
-          return journal.listEvents({ status: "pending" });
+          return selectionMatching(journal, { status: "pending" });
         },
-        async settingsFor(journal, events) {
-          const resumed = await resumedValues(journal, events, values, io);
+        async settingsFor(journal, selection) {
+          const resumed = await resumedValues(journal, selection.newest, values, io);
           return { values: resumed, settings: deliverySettings(resumed) };
         },
         nothingText: `nothing pending in ${journalPath}`,

@@ -3,6 +3,7 @@ import { defineCommand, UsageError } from "../shared/command.js";
 import { defaultJournalPath } from "../shared/default-journal-paths.js";
 import { deliveryOptions } from "../shared/delivery-options.js";
 import { deliverySettings } from "../shared/delivery-settings.js";
+import { selectionMatching, selectionOf } from "../shared/event-selection.js";
 import { resendFromJournal } from "../shared/resend-from-journal.js";
 import { retryPolicyText } from "../shared/retry-policy-text.js";
 
@@ -35,7 +36,7 @@ export const resendCommand = defineCommand({
       settings,
       key: values.key,
       journalPath,
-      select: (journal) => (values.failed ? journal.listEvents({ status: "failed" }) : eventsById(positionals, (id) => journal.getEvent(id))),
+      select: (journal) => (values.failed ? selectionMatching(journal, { status: "failed" }) : selectionOf(eventsById(positionals, (id) => journal.getEvent(id)))),
       nothingText: `no failed events in ${journalPath}`,
     });
   },

@@ -8,8 +8,7 @@ import { recipeOf } from "./run-recipe.js";
  * `emit --resume`: the delivery flags the resumed run was started with (its newest pending event's
  * run), under the flags given now; said on stderr. The key is never recorded: it comes from now.
  */
-export async function resumedValues<V extends DeliveryValues>(journal: Journal, events: readonly JournalEvent[], given: V, io: Io): Promise<V> {
-  const newest = events.at(-1);
+export async function resumedValues<V extends DeliveryValues>(journal: Journal, newest: JournalEvent | undefined, given: V, io: Io): Promise<V> {
   // An event's id is its run's id, `_`, and its number in the run.
   const runId = newest?.id.slice(0, newest.id.lastIndexOf("_"));
   const recorded = runId ? recipeOf(journal.getRun(runId)?.recipe)?.delivery : undefined;
