@@ -61,3 +61,28 @@ describe("the installed bin", () => {
     expect(sign.urls.filter((url) => url.startsWith("file:")).length).toBeLessThan(12);
   });
 });
+
+describe("the installed bin's memory settings", () => {
+  /** The V8 flags and pid of the process that ran `args` to its end, as it saw them at exit. */
+  async function flagsOf(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ execArgv: string[]; pid: number; startedAs: number }> {
+    const report = `data:text/javascript,process.on("exit",()=>process.stderr.write("\\nflags "+JSON.stringify({execArgv:process.execArgv,pid:process.pid})+"\\n"))`;
+    const child = execFile(process.execPath, ["--import", report, bin, ...args], { cwd: root, env });
+    const stderr: string[] = [];
+    child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
+    await new Promise((resolve) => child.once("exit", resolve));
+    const line = /^flags (.*)$/m.exec(stderr.join(""));
+    return { ...(JSON.parse(line?.[1] ?? "{}") as { execArgv: string[]; pid: number }), startedAs: child.pid ?? -1 };
+  }
+
+  it("runs emit in the same process again with a small young generation, and no other command", async () => {
+    const emit = await flagsOf(["emit", "--help"]);
+    expect(emit.execArgv).toContain("--max-semi-space-size=8");
+    expect(emit.pid).toBe(emit.startedAs);
+    expect((await flagsOf(["sign", "--key", "k", "--expire-time", "1"])).execArgv).not.toContain("--max-semi-space-size=8");
+  });
+
+  it("leaves a semi-space size the user gave as it is", async () => {
+    const given = await flagsOf(["emit", "--help"], { ...process.env, NODE_OPTIONS: "--max-semi-space-size=32" });
+    expect(given.execArgv).not.toContain("--max-semi-space-size=8");
+  });
+});
