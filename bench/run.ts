@@ -56,6 +56,10 @@ for (const phase of ["delivery", "whole"] as const) {
 }
 
 progress("HTTP edges on DescribeWhiteboardPush-sized work");
+const edgeFigureNames: Record<string, string> = {
+  kit: "HTTP edge, the kit's adapter (requests/s, -c16)",
+  "kit-plain-response": "HTTP edge, the kit's adapter, handler answering new Response (requests/s, -c16)",
+};
 const edges = await benchAdapters(3, quick ? 1 : 2, 16);
 const floorEdge = edges["node-http"];
 if (!floorEdge) throw new Error("no node:http figures");
@@ -63,7 +67,7 @@ for (const [edge, figures_] of Object.entries(edges)) {
   if (edge === "node-http") continue;
   const ratios = figures_.rounds.map((rate, index) => rate / (floorEdge.rounds[index] ?? rate));
   figures.push({
-    figure: edge === "kit" ? "HTTP edge, the kit's adapter (requests/s, -c16)" : `HTTP edge, ${edge} (requests/s, -c16)`,
+    figure: edgeFigureNames[edge] ?? `HTTP edge, ${edge} (requests/s, -c16)`,
     kit: `${round(figures_.rate)} (p99 ${figures_.p99} ms)`,
     anchor: `node:http ${round(floorEdge.rate)} (p99 ${floorEdge.p99} ms)`,
     ratio: figures_.rate / floorEdge.rate,
