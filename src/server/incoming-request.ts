@@ -8,12 +8,15 @@ const utf8 = new TextDecoder();
  * body (`text`, `json`, `arrayBuffer`, `bytes`) come straight from Node's request, each made on
  * first use. undici's own `Request` costs more to build than most handlers spend on their work, so
  * one is made only when a handler asks for what only it has (`clone`, `formData`, `mode`...), and
- * takes over from then on. It is a `Request` to `instanceof`.
+ * takes over from then on. It is a `Request` to `instanceof` and to every method, but not to
+ * undici's own checks: `fetch(request)` and `new Request(request)` need `request.clone()`.
  */
 export class IncomingRequest {
   readonly #incoming: IncomingMessage;
   readonly #response: ServerResponse;
-  readonly #url: string;
+  /** The URL as the client wrote it; `url` is it parsed and serialized, as undici's Request has it. */
+  readonly #target: string;
+  #url: string | undefined;
   #headers: Headers | undefined;
   #signal: AbortSignal | undefined;
   /** The body as a stream, once a handler asked for `body`. */
@@ -25,7 +28,7 @@ export class IncomingRequest {
   constructor(incoming: IncomingMessage, response: ServerResponse, url: string) {
     this.#incoming = incoming;
     this.#response = response;
-    this.#url = url;
+    this.#target = url;
   }
 
   get method(): string {
@@ -33,7 +36,7 @@ export class IncomingRequest {
   }
 
   get url(): string {
-    return this.#url;
+    return (this.#url ??= new URL(this.#target).href);
   }
 
   get headers(): Headers {
@@ -95,7 +98,7 @@ export class IncomingRequest {
     if (this.#request) return this.#request;
     const init: RequestInit & { duplex?: "half" } = { method: this.method, headers: this.headers, signal: this.signal };
     if (this.#hasBody()) Object.assign(init, { body: this.#read ? "" : this.body, duplex: "half" });
-    const request = new Request(this.#url, init);
+    const request = new Request(this.url, init);
     // Read whole already: its body is used, as it would be on undici's Request.
     if (this.#read) void request.body?.cancel();
     return (this.#request = request);

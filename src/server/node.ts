@@ -33,7 +33,8 @@ const methods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
  * Serves a fetch handler over Node's HTTP server. Only requests naming this server in `Host`
  * (loopback's names, the bound address, `allowedHosts`) reach the handler; a handler that throws
  * gets a 500 that says nothing of the error, never a crash. A request's `signal` aborts when its
- * client leaves.
+ * client leaves. Requests are made from Node's on first use (see `IncomingRequest`): hand one to
+ * `fetch` or `new Request` as `request.clone()`.
  *
  * @example
  * const { url, close } = await serve(receiver.fetch, { port: 3000 });
@@ -83,8 +84,10 @@ async function respond(handler: FetchHandler, gate: Gate, req: IncomingMessage, 
   if (hostName === undefined) return refuse(res, 400, "bad_request", "the Host header is not a valid host name");
   if (!gate.allowed.has(hostName)) return refuse(res, 421, "misdirected_request", `this server answers only to ${[...gate.allowed].join(", ")}`);
   if (!methods.has(req.method ?? "")) return refuse(res, 405, "method_not_allowed", `method ${String(req.method).slice(0, 16)} is not allowed`);
+  // A proxy's absolute URL or `*` names no resource here.
+  if (!req.url?.startsWith("/")) return refuse(res, 400, "bad_request", "the request target must be a path");
   try {
-    const request = new IncomingRequest(req, res, `http://${req.headers.host ?? gate.host}${req.url ?? "/"}`) as unknown as Request;
+    const request = new IncomingRequest(req, res, `http://${req.headers.host ?? gate.host}${req.url}`) as unknown as Request;
     await writeResponse(res, await handler(request));
   } catch (error) {
     // A body that fails once sent (an event-stream client too slow to keep) ends its connection, no more.

@@ -1,3 +1,4 @@
+import { get as httpGet } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { serve, type RunningServer } from "../../src/server/node.js";
 import { jsonResponse } from "../../src/tiw/json-response.js";
@@ -35,10 +36,10 @@ describe("serve: the Request a handler gets", () => {
     expect(await response.json()).toEqual({ before: false, first: { RoomId: 7 }, second: "TypeError", after: true });
   });
 
-  it("streams its body, and hands clone and formData to undici's Request", async () => {
+  it("hands clone and formData to undici's Request, and its clone passes for one", async () => {
     const response = await answerOf(
       async (request) => {
-        const copy = request.clone();
+        const copy = new Request(request.clone());
         const form = await request.formData();
         return jsonResponse({ field: form.get("field"), copy: await copy.text(), used: request.bodyUsed, mode: request.mode });
       },
@@ -55,6 +56,31 @@ describe("serve: the Request a handler gets", () => {
     }, { method: "POST", body: "héllo" });
     expect(await response.json()).toEqual({ bytes: 6, text: "héllo" });
     expect(await (await fetch(running!.url)).json()).toEqual({ body: null, text: "" });
+  });
+
+  it("streams its body to a handler that reads it as a stream", async () => {
+    const response = await answerOf(
+      async (request) => {
+        let text = "";
+        for await (const chunk of request.body!) text += new TextDecoder().decode(chunk);
+        return jsonResponse({ text, used: request.bodyUsed });
+      },
+      { method: "POST", body: "x".repeat(200_000) },
+    );
+    expect(await response.json()).toEqual({ text: "x".repeat(200_000), used: true });
+  });
+
+  it("has its URL parsed as undici's Request would have it, dot segments resolved", async () => {
+    running = await serve(async (request) => jsonResponse({ url: request.url }));
+    const url = await new Promise<string>((resolve, reject) => {
+      const client = httpGet({ host: "127.0.0.1", port: running!.port, path: "/a/../b/%7e?q=1" }, (response) => {
+        let text = "";
+        response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        response.on("end", () => resolve((JSON.parse(text) as { url: string }).url));
+      });
+      client.on("error", reject);
+    });
+    expect(url).toBe(`http://127.0.0.1:${running.port}/b/%7e?q=1`);
   });
 });
 
