@@ -34,7 +34,7 @@ async function startEdge(edge: string): Promise<{ url: string; stop(): void }> {
 }
 
 export async function benchAdapters(rounds: number, seconds: number, connections: number): Promise<Record<string, EdgeFigures>> {
-  const edges = ["node-http", "kit", ...(process.env.BENCH_PEERS ? ["hono", "srvx"] : [])];
+  const edges = ["node-http", "kit", "kit-plain-response", ...(process.env.BENCH_PEERS ? ["hono", "srvx"] : [])];
   const running = await Promise.all(edges.map(startEdge));
   try {
     for (const { url } of running) await runAutocannon(url, body, connections, 1);
@@ -63,6 +63,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const figures = await benchAdapters(Number(process.env.BENCH_ROUNDS ?? 3), Number(process.env.BENCH_SECONDS ?? 2), Number(process.env.BENCH_CONNECTIONS ?? 16));
   const floor = figures["node-http"]?.rate ?? 1;
   for (const [edge, { rate, p99 }] of Object.entries(figures)) {
-    process.stdout.write(`${edge.padEnd(12)}${Math.round(rate)} requests/s  ${(rate / floor).toFixed(2)} x node:http  p99 ${p99} ms\n`);
+    process.stdout.write(`${edge.padEnd(20)}${Math.round(rate)} requests/s  ${(rate / floor).toFixed(2)} x node:http  p99 ${p99} ms\n`);
   }
 }

@@ -30,9 +30,9 @@ export interface BaselineResult {
   p99: number;
 }
 
-/** POSTs one fixed body as fast as the receiver answers, for `seconds`: the ceiling to compare with. */
-export async function runAutocannon(url: string, body: string, connections: number, seconds: number): Promise<BaselineResult> {
-  const result = await autocannon({ url, method: "POST", headers: { "content-type": "application/json" }, body, connections, duration: seconds });
+/** POSTs one fixed body (with `headers` besides its JSON type) as fast as the server answers, for `seconds`. */
+export async function runAutocannon(url: string, body: string, connections: number, seconds: number, headers: Record<string, string> = {}): Promise<BaselineResult> {
+  const result = await autocannon({ url, method: "POST", headers: { "content-type": "application/json", ...headers }, body, connections, duration: seconds });
   return {
     requestsPerSecond: result["2xx"] / result.duration,
     requests: result["2xx"],

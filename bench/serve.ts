@@ -1,9 +1,13 @@
 /**
- * `npm run bench:serve`: Start/Describe/Stop throughput of `tiw-push-kit serve` against Prism
- * mocking the same operation of the same spec (`openapi/tiw-push-api.openapi.yaml`), in the same
- * run, with the same client. Prism validates each request and answers a static example; `serve`
- * runs the task state machine and delivers, signs and journals the Started and Stopped callbacks
- * to a minimal receiver. Each server runs in its own process.
+ * `npm run bench:serve`: throughput of `tiw-push-kit serve` against Prism mocking the same
+ * operations of the same spec (`openapi/tiw-push-api.openapi.yaml`), in the same run, with the
+ * same client. Prism validates each request and answers a static example. Each server runs in
+ * its own process. Two figures:
+ *
+ * - DescribeWhiteboardPush requests/s (autocannon, one task described over and over): `serve`
+ *   validates, finds the task and answers its state.
+ * - Start/Describe/Stop calls/s (loops of the three calls): `serve` also runs the task state machine
+ *   and delivers, signs and journals the Started and Stopped callbacks to a minimal receiver.
  *
  * The two sides take turns in BENCH_ROUNDS short rounds, so a neighbour's load hits both alike.
  *
@@ -12,10 +16,13 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { runAutocannon } from "./autocannon-run.js";
+import { median } from "./rounds.js";
 import { openJournal } from "../src/delivery/index.js";
 import { stopChild } from "../scripts/stop-child.js";
 import { freePort } from "../scripts/free-port.js";
@@ -75,14 +82,23 @@ async function untilListening(url: string): Promise<void> {
 }
 
 
+// node:http with kept-alive sockets rather than fetch, which costs the client more than either server spends.
+const agent = new Agent({ keepAlive: true });
+
 async function call(url: string, action: string, body: object): Promise<Record<string, unknown>> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", "X-TC-Action": action, "X-TC-Version": "2019-09-19" },
-    body: JSON.stringify(body),
+  const text = await new Promise<string>((resolve, reject) => {
+    const sent = JSON.stringify(body);
+    const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(sent), "X-TC-Action": action, "X-TC-Version": "2019-09-19" };
+    const client = request(url, { method: "POST", agent, headers }, (response) => {
+      if (response.statusCode !== 200) reject(new Error(`${action}: HTTP ${response.statusCode}`));
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve(Buffer.concat(chunks).toString()));
+    });
+    client.on("error", reject);
+    client.end(sent);
   });
-  if (response.status !== 200) throw new Error(`${action}: HTTP ${response.status}`);
-  const { Response: answer } = (await response.json()) as { Response: Record<string, unknown> & { Error?: { Code: string } } };
+  const { Response: answer } = JSON.parse(text) as { Response: Record<string, unknown> & { Error?: { Code: string } } };
   if (answer.Error) throw new Error(`${action}: ${answer.Error.Code}`);
   return answer;
 }
@@ -111,16 +127,78 @@ async function load(url: string, durationSeconds: number, connections: number): 
   return { callsPerSecond: calls / ((performance.now() - began) / 1000), calls, errors };
 }
 
-export interface ServeBench {
+/** One figure: each side's rate over all rounds and the per-round ratios. */
+export interface Matchup {
   serveRate: number;
   prismRate: number;
   roundRatios: number[];
-  serveCalls: number;
-  prismCalls: number;
+  /** Median over rounds of the 99th-percentile latency, ms (autocannon figures only). */
+  serveP99?: number;
+  prismP99?: number;
+}
+
+export interface ServeBench {
+  describe: Matchup;
+  mix: Matchup & { serveCalls: number; prismCalls: number };
   statuses: { delivered: number; pending: number; failed: number };
 }
 
-/** `seconds` per server in `rounds` alternating rounds of `connections` Start/Describe/Stop loops. */
+const describeHeaders = { "X-TC-Action": "DescribeWhiteboardPush", "X-TC-Version": "2019-09-19" };
+
+/** DescribeWhiteboardPush of one task, `connections` at a time, each side `seconds` a round. */
+async function describeMatchup(serveUrl: string, prismUrl: string, rounds: number, seconds: number, connections: number): Promise<Matchup> {
+  const { TaskId } = await call(serveUrl, "StartWhiteboardPush", { SdkAppId: sdkAppId, RoomId: 1, PushUserId: "tic_push_user_1_bench", PushUserSig: "sig" });
+  const body = JSON.stringify({ SdkAppId: sdkAppId, TaskId });
+  // Both answer this body with a task, not an error (which Cloud API sends with HTTP 200 too).
+  for (const url of [serveUrl, prismUrl]) await call(url, "DescribeWhiteboardPush", JSON.parse(body) as object);
+  const sides = [serveUrl, prismUrl].map((url) => ({ url, requests: 0, seconds: 0, rates: [] as number[], p99s: [] as number[] }));
+  for (const side of sides) await runAutocannon(side.url, body, connections, 1, describeHeaders);
+  for (let round = 0; round < rounds; round++) {
+    for (const side of sides) {
+      const result = await runAutocannon(side.url, body, connections, seconds, describeHeaders);
+      if (result.errors > 0) throw new Error(`DescribeWhiteboardPush on ${side.url}: ${result.errors} errors`);
+      side.requests += result.requests;
+      side.seconds += result.requests / result.requestsPerSecond;
+      side.rates.push(result.requestsPerSecond);
+      side.p99s.push(result.p99);
+    }
+  }
+  const [serve, prism] = sides as [(typeof sides)[0], (typeof sides)[0]];
+  return {
+    serveRate: serve.requests / serve.seconds,
+    prismRate: prism.requests / prism.seconds,
+    roundRatios: serve.rates.map((rate, index) => rate / (prism.rates[index] ?? rate)),
+    serveP99: median(serve.p99s),
+    prismP99: median(prism.p99s),
+  };
+}
+
+/** Start/Describe/Stop loops, `connections` at a time, each side `seconds` over all rounds. */
+async function mixMatchup(serveUrl: string, prismUrl: string, rounds: number, seconds: number, connections: number): Promise<ServeBench["mix"]> {
+  await load(serveUrl, 1, connections);
+  await load(prismUrl, 1, connections);
+  const totals = { serve: { calls: 0, seconds: 0 }, prism: { calls: 0, seconds: 0 } };
+  const roundRatios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const serveRound = await load(serveUrl, seconds / rounds, connections);
+    const prismRound = await load(prismUrl, seconds / rounds, connections);
+    if (serveRound.errors > 0 || prismRound.errors > 0) throw new Error(`errors: serve ${serveRound.errors}, prism ${prismRound.errors}`);
+    totals.serve.calls += serveRound.calls;
+    totals.serve.seconds += serveRound.calls / serveRound.callsPerSecond;
+    totals.prism.calls += prismRound.calls;
+    totals.prism.seconds += prismRound.calls / prismRound.callsPerSecond;
+    roundRatios.push(serveRound.callsPerSecond / prismRound.callsPerSecond);
+  }
+  return {
+    serveRate: totals.serve.calls / totals.serve.seconds,
+    prismRate: totals.prism.calls / totals.prism.seconds,
+    roundRatios,
+    serveCalls: totals.serve.calls,
+    prismCalls: totals.prism.calls,
+  };
+}
+
+/** Both figures, each in `rounds` alternating rounds of `connections` clients, `seconds` per side and figure. */
 export async function benchServe(rounds: number, seconds: number, connections: number): Promise<ServeBench> {
   const receiver = await start(process.execPath, [...process.execArgv, path("./minimal-receiver.ts")], /^(http:\/\/\S+)$/);
   const journalDir = mkdtempSync(join(tmpdir(), "tiw-push-kit-bench-serve-"));
@@ -151,22 +229,8 @@ export async function benchServe(rounds: number, seconds: number, connections: n
     const serveUrl = `${serve.match[1]}/`;
     const prismUrl = `http://127.0.0.1:${prismPort}/`;
 
-    await load(serveUrl, 1, connections);
-    await load(prismUrl, 1, connections);
-    const totals = { serve: { calls: 0, seconds: 0 }, prism: { calls: 0, seconds: 0 } };
-    const roundRatios: number[] = [];
-    for (let round = 0; round < rounds; round++) {
-      const serveRound = await load(serveUrl, seconds / rounds, connections);
-      const prismRound = await load(prismUrl, seconds / rounds, connections);
-      if (serveRound.errors > 0 || prismRound.errors > 0) throw new Error(`errors: serve ${serveRound.errors}, prism ${prismRound.errors}`);
-      totals.serve.calls += serveRound.calls;
-      totals.serve.seconds += serveRound.calls / serveRound.callsPerSecond;
-      totals.prism.calls += prismRound.calls;
-      totals.prism.seconds += prismRound.calls / prismRound.callsPerSecond;
-      roundRatios.push(serveRound.callsPerSecond / prismRound.callsPerSecond);
-    }
-    const serveRate = totals.serve.calls / totals.serve.seconds;
-    const prismRate = totals.prism.calls / totals.prism.seconds;
+    const describe = await describeMatchup(serveUrl, prismUrl, rounds, Math.max(1, Math.round(seconds / rounds)), connections);
+    const mix = await mixMatchup(serveUrl, prismUrl, rounds, seconds, connections);
 
     // Let the last callbacks land, then count what the journal holds.
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -175,7 +239,7 @@ export async function benchServe(rounds: number, seconds: number, connections: n
     const statuses = journal.countByStatus();
     journal.close();
 
-    return { serveRate, prismRate, roundRatios, serveCalls: totals.serve.calls, prismCalls: totals.prism.calls, statuses };
+    return { describe, mix, statuses };
   } finally {
     await Promise.all(running.map((child) => child.stop()));
     rmSync(journalDir, { recursive: true, force: true });
@@ -186,13 +250,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const seconds = Number(process.env.BENCH_SECONDS ?? 4);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
-  const { serveRate, prismRate, roundRatios, serveCalls, prismCalls, statuses } = await benchServe(rounds, seconds, connections);
+  const { describe, mix, statuses } = await benchServe(rounds, seconds, connections);
+  const ratio = ({ serveRate, prismRate, roundRatios }: Matchup) =>
+    `${(serveRate / prismRate).toFixed(2)} (rounds: ${roundRatios.map((value) => value.toFixed(2)).join(", ")})`;
   const rows: Array<[string, string]> = [
-    ["client", `${connections} concurrent Start/Describe/Stop loops, ${seconds} s per server in ${rounds} alternating rounds`],
-    ["serve", `${Math.round(serveRate)} calls/s (${serveCalls} calls; state machine, callbacks signed, delivered and journaled)`],
+    ["client", `${connections} connections, ${seconds} s per server and figure in ${rounds} alternating rounds`],
+    ["Describe: serve", `${Math.round(describe.serveRate)} requests/s, p99 ${describe.serveP99} ms (validated, the task's state answered)`],
+    ["Describe: prism mock", `${Math.round(describe.prismRate)} requests/s, p99 ${describe.prismP99} ms (request validation, static example)`],
+    ["Describe: serve / prism", ratio(describe)],
+    ["Start/Describe/Stop: serve", `${Math.round(mix.serveRate)} calls/s (${mix.serveCalls} calls; state machine, callbacks signed, delivered and journaled)`],
     ["serve callbacks", `${statuses.delivered} delivered, ${statuses.pending} pending, ${statuses.failed} failed (warm-up included)`],
-    ["prism mock", `${Math.round(prismRate)} calls/s (${prismCalls} calls; request validation, static example)`],
-    ["ratio serve / prism", `${(serveRate / prismRate).toFixed(2)} (rounds: ${roundRatios.map((ratio) => ratio.toFixed(2)).join(", ")})`],
+    ["Start/Describe/Stop: prism", `${Math.round(mix.prismRate)} calls/s (${mix.prismCalls} calls)`],
+    ["Start/Describe/Stop: serve / prism", ratio(mix)],
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   process.stdout.write(rows.map(([label, value]) => `${label.padEnd(width)}${value}`).join("\n") + "\n");

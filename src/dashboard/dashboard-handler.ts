@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import type { FetchHandler } from "../tiw/fetch-handler.js";
+import { jsonResponse } from "../tiw/json-response.js";
 import { packageRoot } from "./package-root.js";
 
 /** Where the dashboard lives; `/ui` redirects here. */
@@ -70,10 +71,10 @@ export function createDashboardHandler(): FetchHandler {
     if (pathname === dashboardPathWithoutSlash) return new Response(null, { status: 308, headers: { location: dashboardPath } });
     const name = pathname === dashboardPath ? "index.html" : pathname.slice(dashboardPath.length);
     if (!pathname.startsWith(dashboardPath) || !served(name)) {
-      return Response.json({ error: "not_found", message: `no dashboard file ${pathname}` }, { status: 404 });
+      return jsonResponse({ error: "not_found", message: `no dashboard file ${pathname}` }, { status: 404 });
     }
     if (request.method !== "GET" && request.method !== "HEAD") {
-      return Response.json({ error: "method_not_allowed", message: `use GET for ${pathname}, not ${request.method}` }, { status: 405, headers: { allow: "GET, HEAD" } });
+      return jsonResponse({ error: "method_not_allowed", message: `use GET for ${pathname}, not ${request.method}` }, { status: 405, headers: { allow: "GET, HEAD" } });
     }
     const asset = assetNamed(name);
     const headers = { ...securityHeaders, "content-type": asset.type, etag: asset.etag, "cache-control": "no-cache" };

@@ -16,6 +16,7 @@
 import { createVerifier, defaultMaxBodyBytes, type VerifierOptions } from "./verify-callback.js";
 import { BodyTooLargeError, readBody } from "./read-body.js";
 import type { FinishReason, WhiteboardPushError, WhiteboardPushEvent } from "../tiw/events.js";
+import { jsonResponse } from "../tiw/json-response.js";
 
 export interface TaskState {
   TaskId: string;
@@ -52,8 +53,8 @@ export interface Receiver {
   tasks: ReadonlyMap<string, TaskState>;
 }
 
-const ack = () => Response.json({ error_code: 0 });
-const problem = (status: number, reason: string, message: string) => Response.json({ error_code: status, reason, message }, { status });
+const ack = () => jsonResponse({ error_code: 0 });
+const problem = (status: number, reason: string, message: string) => jsonResponse({ error_code: status, reason, message }, { status });
 
 export function createReceiver(options: ReceiverOptions): Receiver {
   const tasks = new Map<string, TaskState>();
@@ -98,9 +99,9 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       const { pathname } = new URL(request.url);
       if (pathname === "/tasks" || pathname.startsWith("/tasks/")) {
         if (request.method !== "GET") return problem(405, "method_not_allowed", "use GET to read task state");
-        if (pathname === "/tasks") return Response.json([...tasks.values()]);
+        if (pathname === "/tasks") return jsonResponse([...tasks.values()]);
         const task = tasks.get(taskIdOf(pathname));
-        return task ? Response.json(task) : problem(404, "not_found", "no callback received for this task");
+        return task ? jsonResponse(task) : problem(404, "not_found", "no callback received for this task");
       }
       if (request.method !== "POST") return problem(405, "method_not_allowed", "TIW callbacks are POST requests");
       return receive(request);

@@ -49,13 +49,15 @@ describe("node adapter under hostile requests", () => {
     expect((await raw(server.port, get("other.internal"))).status).toBe(421);
   });
 
-  it("answers a malformed Host with 400 and TRACE with 405, never a 500 with an internal message", async () => {
+  it("answers a malformed Host or a proxy's absolute URL with 400 and TRACE with 405, never a 500 with an internal message", async () => {
     const server = await started();
     const malformed = await raw(server.port, get("[not-an-address"));
     expect(malformed.status).toBe(400);
     const trace = await raw(server.port, get(`127.0.0.1:${server.port}`, "TRACE"));
     expect(trace.status).toBe(405);
-    expect(`${malformed.body}${trace.body}`).not.toMatch(/TypeError|Invalid URL|unsupported|at \//);
+    const absolute = await raw(server.port, `GET http://evil.com/tasks HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`);
+    expect(absolute.status).toBe(400);
+    expect(`${malformed.body}${trace.body}${absolute.body}`).not.toMatch(/TypeError|Invalid URL|unsupported|at \//);
   });
 
   it("answers a throwing handler with a 500 that says nothing of the error", async () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readBody } from "../../src/receiver/read-body.js";
+import { BodyTooLargeError, readBody } from "../../src/receiver/read-body.js";
 import { utf8ByteLength } from "../../src/receiver/utf8-byte-length.js";
 
 describe("utf8ByteLength", () => {
@@ -27,5 +27,12 @@ describe("readBody", () => {
     const body = await readBody(new Request("http://127.0.0.1/", { method: "POST", body: stream, duplex: "half" } as RequestInit), 100);
     expect(Buffer.isBuffer(body)).toBe(false);
     expect([...body]).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("reads a body that declares its length whole, and still refuses one longer than the limit", async () => {
+    const declared = (body: string, length: number) => new Request("http://127.0.0.1/", { method: "POST", body, headers: { "content-length": String(length) } });
+    expect(new TextDecoder().decode(await readBody(declared("héllo", 6), 6))).toBe("héllo");
+    await expect(readBody(declared("x".repeat(101), 101), 100)).rejects.toThrow(BodyTooLargeError);
+    await expect(readBody(declared("x".repeat(101), 5), 100)).rejects.toThrow(BodyTooLargeError);
   });
 });

@@ -6,6 +6,7 @@ import { TiwApiError } from "../tiw-api-error.js";
 import type { KitAdvanceRequest, KitProblem, KitSettings } from "../types.js";
 import { kitRequest, type KitSettingsRequest } from "./kit-request.js";
 import type { ApiCallLog } from "./api-call-log.js";
+import { jsonResponse } from "../../tiw/json-response.js";
 
 /** Cannot collide with the Cloud API, which lives at `POST /`. */
 export const kitPrefix = "/_kit";
@@ -34,40 +35,40 @@ interface Route {
 export function createControlSurface(api: StandIn, apiCalls: ApiCallLog): ControlSurface {
   const streams = new Set<() => void>();
   const routes: Route[] = [
-    { method: "GET", path: "settings", run: () => Response.json(api.settings()) },
-    { method: "POST", path: "settings", run: async (_, request) => Response.json(changeSettings(api, kitRequest("KitSettingsRequest", await jsonBody(request)))) },
-    { method: "GET", path: "clock", run: () => Response.json(api.clockView()) },
-    { method: "POST", path: "clock/advance", run: async (_, request) => Response.json(api.advance(advanceSeconds(kitRequest("KitAdvanceRequest", await jsonBody(request))))) },
-    { method: "GET", path: "tasks", run: () => Response.json(api.tasks()) },
-    { method: "POST", path: "tasks", run: async (_, request) => Response.json(api.createTask(kitRequest("KitNewTask", await jsonBody(request))), { status: 201 }) },
+    { method: "GET", path: "settings", run: () => jsonResponse(api.settings()) },
+    { method: "POST", path: "settings", run: async (_, request) => jsonResponse(changeSettings(api, kitRequest("KitSettingsRequest", await jsonBody(request)))) },
+    { method: "GET", path: "clock", run: () => jsonResponse(api.clockView()) },
+    { method: "POST", path: "clock/advance", run: async (_, request) => jsonResponse(api.advance(advanceSeconds(kitRequest("KitAdvanceRequest", await jsonBody(request))))) },
+    { method: "GET", path: "tasks", run: () => jsonResponse(api.tasks()) },
+    { method: "POST", path: "tasks", run: async (_, request) => jsonResponse(api.createTask(kitRequest("KitNewTask", await jsonBody(request))), { status: 201 }) },
     {
       method: "GET",
       path: "tasks/:taskId",
       run: ({ taskId = "" }) => {
         const task = api.task(taskId);
         if (!task) throw new KitControlError(404, "not_found", `no task ${taskId}`);
-        return Response.json(task);
+        return jsonResponse(task);
       },
     },
     {
       method: "POST",
       path: "tasks/:taskId/exception",
-      run: async ({ taskId = "" }, request) => Response.json(api.injectException(taskId, kitRequest("KitExceptionRequest", await jsonBody(request)))),
+      run: async ({ taskId = "" }, request) => jsonResponse(api.injectException(taskId, kitRequest("KitExceptionRequest", await jsonBody(request)))),
     },
     {
       method: "POST",
       path: "tasks/:taskId/:trigger",
       run: ({ taskId = "", trigger = "" }, _, url) => {
         if (!triggers.includes(trigger)) throw notFound(url);
-        return Response.json(api.trigger(taskId, trigger as TaskTrigger, { dropCallback: flag(url, "dropCallback") }));
+        return jsonResponse(api.trigger(taskId, trigger as TaskTrigger, { dropCallback: flag(url, "dropCallback") }));
       },
     },
-    { method: "GET", path: "deliveries", run: (_, __, url) => Response.json(api.deliveries(url.searchParams.get("taskId") ?? undefined)) },
-    { method: "POST", path: "deliveries/:deliveryId/resend", run: ({ deliveryId = "" }) => Response.json(api.resend(deliveryId), { status: 202 }) },
-    { method: "GET", path: "deliveries/:deliveryId/payload", run: ({ deliveryId = "" }) => Response.json(api.payload(deliveryId)) },
-    { method: "GET", path: "api-calls", run: (_, __, url) => Response.json(apiCalls.list(url.searchParams.get("taskId") ?? undefined)) },
-    { method: "GET", path: "chaos-bursts", run: () => Response.json(api.chaosBursts()) },
-    { method: "POST", path: "chaos-bursts", run: async (_, request) => Response.json(api.sendChaosBurst(kitRequest("KitChaosRequest", await jsonBody(request))), { status: 202 }) },
+    { method: "GET", path: "deliveries", run: (_, __, url) => jsonResponse(api.deliveries(url.searchParams.get("taskId") ?? undefined)) },
+    { method: "POST", path: "deliveries/:deliveryId/resend", run: ({ deliveryId = "" }) => jsonResponse(api.resend(deliveryId), { status: 202 }) },
+    { method: "GET", path: "deliveries/:deliveryId/payload", run: ({ deliveryId = "" }) => jsonResponse(api.payload(deliveryId)) },
+    { method: "GET", path: "api-calls", run: (_, __, url) => jsonResponse(apiCalls.list(url.searchParams.get("taskId") ?? undefined)) },
+    { method: "GET", path: "chaos-bursts", run: () => jsonResponse(api.chaosBursts()) },
+    { method: "POST", path: "chaos-bursts", run: async (_, request) => jsonResponse(api.sendChaosBurst(kitRequest("KitChaosRequest", await jsonBody(request))), { status: 202 }) },
     {
       method: "GET",
       path: "events",
@@ -144,7 +145,7 @@ function notFound(url: URL): KitControlError {
 }
 
 function problem(status: number, error: KitProblem["error"], message: string): Response {
-  return Response.json({ error, message } satisfies KitProblem, { status });
+  return jsonResponse({ error, message } satisfies KitProblem, { status });
 }
 
 /** The body as parsed JSON (`{}` when empty); its shape is the schema's to judge. */

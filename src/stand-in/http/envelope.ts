@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { ApiError } from "../types.js";
+import { jsonResponse } from "../../tiw/json-response.js";
 
 /** Cloud API v3 answers everything, errors included, with HTTP 200 and `{"Response": {...}}`. */
 export function envelope(fields: object): Response {
-  return Response.json({ Response: { ...fields, RequestId: randomUUID() } });
+  return jsonResponse({ Response: { ...fields, RequestId: randomUUID() } });
 }
 
 export function errorEnvelope(error: ApiError): Response {
