@@ -12,10 +12,12 @@ import { fileURLToPath } from "node:url";
 import { benchAdapters } from "./adapters.js";
 import { benchColdStart } from "./cold-start.js";
 import { benchEmit } from "./emit.js";
+import { benchEmitMemory } from "./emit-memory.js";
 import { benchGenerateMemory } from "./generate-memory.js";
 import { median } from "./rounds.js";
 import { benchServe } from "./serve.js";
 import { benchVerify } from "./verify.js";
+import { benchVerifyRun } from "./verify-run.js";
 
 /** One line of the report. `ratio` is kit / anchor: above 1 is better for rates, below 1 for times and sizes. */
 export interface Figure {
@@ -53,6 +55,16 @@ for (const phase of ["delivery", "whole"] as const) {
     spread: spreadOf(ratios),
     aim: "",
   });
+}
+
+progress("emit's memory and first send at several sizes");
+for (const tasks of quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]) {
+  const measured = await benchEmitMemory(tasks);
+  const size = tasks.toLocaleString("en-US");
+  figures.push(
+    { figure: `emit --count ${size}, peak RSS (MB)`, kit: measured.peakRssMb.toFixed(0), anchor: "aim 150", ratio: measured.peakRssMb / 150, spread: [measured.peakRssMb / 150, measured.peakRssMb / 150], aim: "< 1" },
+    { figure: `emit --count ${size}, first send (ms, process start included)`, kit: measured.firstSendMs.toFixed(0), anchor: "aim 200", ratio: measured.firstSendMs / 200, spread: [measured.firstSendMs / 200, measured.firstSendMs / 200], aim: "< 1" },
+  );
 }
 
 progress("HTTP edges on DescribeWhiteboardPush-sized work");
@@ -109,6 +121,18 @@ for (const command of ["--help", "sign"] as const) {
     aim: "",
   });
 }
+
+progress("verify end to end");
+const verifyRuns = await benchVerifyRun(quick ? 5 : 10);
+const verifyRatios = verifyRuns.verify.map((millis, index) => millis / (verifyRuns.bare[index] ?? millis));
+figures.push({
+  figure: "verify against the reference receiver, whole run (ms)",
+  kit: median(verifyRuns.verify).toFixed(0),
+  anchor: `node -e 0 ${median(verifyRuns.bare).toFixed(0)}`,
+  ratio: median(verifyRuns.verify) / median(verifyRuns.bare),
+  spread: spreadOf(verifyRatios),
+  aim: "< 350 ms",
+});
 
 progress("verifyCallback");
 const verify = await benchVerify(5, quick ? 200 : 500);
