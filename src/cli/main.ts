@@ -1,3 +1,4 @@
+import { standardOutput } from "./standard-output.js";
 import { CannotRunError, helpOf, parseCommandArgs, ReaderGoneError, UsageError, write, type CommandEntry, type Io } from "./shared/command.js";
 
 const program = "tiw-push-kit";
@@ -100,17 +101,30 @@ export async function run(argv: string[], io: Io): Promise<number> {
 }
 
 function processIo(): Io {
-  const interrupted = new Promise<void>((resolve) => {
-    process.once("SIGINT", () => resolve());
-    // EPIPE: the reader of stdout went away. The stream is then closed and the next `write` says so,
-    // and a long-running command stops as on Ctrl-C; without a listener the error would end the
-    // process with a stack trace.
-    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE") throw error;
-      resolve();
-    });
+  let stop = (): void => {};
+  const interrupted = new Promise<void>((resolve) => (stop = resolve));
+  process.once("SIGINT", () => stop());
+  // EPIPE: the reader of stdout went away. The stream is then closed and the next `write` says so,
+  // and a long-running command stops as on Ctrl-C; without a listener the error would end the
+  // process with a stack trace.
+  const stdout = standardOutput((error) => {
+    if (error.code !== "EPIPE") throw error;
+    stop();
   });
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, fetch: globalThis.fetch, interrupted };
+  // stderr and stdin are made when first used: each loads stream modules that a command which never
+  // reads input or reports a problem would pay for at start.
+  return {
+    stdout,
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    fetch: globalThis.fetch,
+    interrupted,
+  };
 }
 
 /** Runs the CLI on this process's arguments and streams, and sets its exit code. */

@@ -43,6 +43,7 @@ export interface GenerateOptions {
 
 const maxRoomId = 4294967294;
 const taskIdAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+const taskIdCodes = new Array<number>(20).fill(0);
 const endingOf: Record<Exclude<Scenario, "mixed">, FinishReason> = {
   "user-call": "USER_CALL",
   auto: "AUTO",
@@ -97,10 +98,12 @@ export function generateEvents(options: GenerateOptions = {}): Iterable<Whiteboa
   return {
     *[Symbol.iterator]() {
       // The history must end at `end`: a first pass over the same seed, from second 0, finds its
-      // length; the second starts that much earlier and yields.
+      // length without making any event; the second starts that much earlier and yields.
       let last = 0;
-      for (const event of timeline(plan, 0)) last = event.Timestamp;
-      for (const event of timeline(plan, end - last)) {
+      for (const task of schedule(plan)) last = task.sent === "started" ? task.pushStartTime : task.stoppedAt;
+      const origin = end - last;
+      for (const task of schedule(plan)) {
+        const event = task.sent === "started" ? startedEvent(task, origin, plan.sdkAppId) : stoppedEvent(task, origin, plan.sdkAppId);
         yield key === undefined ? event : withSignature(event, key, expireTimeAt(event.Timestamp, end, window));
       }
     },
@@ -117,38 +120,53 @@ interface TimelinePlan {
 }
 
 /**
- * The events from second `origin` in delivery order: by `Timestamp`, ties in task order with a task's
- * Started before its Stopped. Started events come in start order; each Stopped waits in a min-heap
- * until no earlier event can follow, so memory holds only the tasks running at once.
+ * A task's random draws, its times counted from second 0. Events are made from it only as they are
+ * sent: the first pass makes none, and a task waiting for its stop holds a few numbers, not an event.
  */
-function* timeline(plan: TimelinePlan, origin: number): Generator<WhiteboardPushEvent> {
+interface TaskDraws {
+  /** Position in start order: ties in `Timestamp` go in task order. */
+  index: number;
+  taskId: string;
+  roomId: number;
+  pushUserSuffix: string;
+  ending: FinishReason;
+  pushStartTime: number;
+  pushStopTime: number;
+  imSyncTime: number;
+  exceptionCnt: number;
+  error: WhiteboardPushError | undefined;
+  /** `Timestamp` of the Stopped event. */
+  stoppedAt: number;
+  /** Which of its two events `schedule` yields it for. */
+  sent: "started" | "stopped";
+}
+
+/**
+ * The tasks in delivery order, each yielded twice: at its start, then at its stop. Delivery order is
+ * by `Timestamp`, ties in task order with a task's Started before its Stopped. Started events come
+ * in start order; each task waits in a min-heap for its stop until no earlier event can follow, so
+ * memory holds only the tasks running at once.
+ */
+function* schedule(plan: TimelinePlan): Generator<TaskDraws> {
   const random = createRandom(plan.seed);
-  const pending = new MinHeap<PendingStop>((a, b) => a.event.Timestamp - b.event.Timestamp || a.task - b.task);
+  const pending = new MinHeap<TaskDraws>((a, b) => a.stoppedAt - b.stoppedAt || a.index - b.index);
   const runningIds = new Set<string>();
-  const release = function* (until: number): Generator<WhiteboardPushEvent> {
-    for (let next = pending.peek(); next !== undefined && next.event.Timestamp <= until; next = pending.peek()) {
+  let nextStart = 0;
+  for (let index = 0; index <= plan.count; index++) {
+    const task = index < plan.count ? drawTask(random, plan, index, nextStart, runningIds) : undefined;
+    const until = task === undefined ? Infinity : task.pushStartTime;
+    for (let next = pending.peek(); next !== undefined && next.stoppedAt <= until; next = pending.peek()) {
       pending.pop();
-      runningIds.delete(next.event.EventData.TaskId);
-      yield next.event;
+      runningIds.delete(next.taskId);
+      next.sent = "stopped";
+      yield next;
     }
-  };
-  let nextStart = origin;
-  for (let i = 0; i < plan.count; i++) {
-    const ending = plan.scenario === "mixed" ? random.pick(["USER_CALL", "AUTO", "EXCEPTION"] as const) : endingOf[plan.scenario];
-    const taskId = uniqueTaskId(random, runningIds);
-    const [started, stopped] = task(random, { taskId, ending, pushStartTime: nextStart, autoStopTimeout: plan.autoStopTimeout, brief: plan.brief, sdkAppId: plan.sdkAppId });
-    yield* release(started.Timestamp);
-    yield started;
-    pending.push({ event: stopped, task: i });
+    if (task === undefined) return;
+    yield task;
+    pending.push(task);
     // Tasks begin a few seconds to a few minutes apart, so their lifetimes overlap.
     nextStart += plan.brief ? random.int(1, 5) : random.int(1, 180);
   }
-  yield* release(Infinity);
-}
-
-interface PendingStop {
-  event: WhiteboardPushStoppedEvent;
-  task: number;
 }
 
 /**
@@ -159,51 +177,66 @@ export function freshSeed(): string {
   return randomBytes(4).toString("hex");
 }
 
-interface TaskPlan {
-  taskId: string;
-  ending: FinishReason;
-  pushStartTime: number;
-  autoStopTimeout: number;
-  brief: boolean;
-  sdkAppId: number;
+const endings = ["USER_CALL", "AUTO", "EXCEPTION"] as const;
+const pushUserSuffixes = ["01", "02", "03", "test-01", "rec", "bot"] as const;
+
+/** Draws one task's facts, in the order the generator has always drawn them: a seed replays its history. */
+function drawTask(random: Random, plan: TimelinePlan, index: number, pushStartTime: number, runningIds: Set<string>): TaskDraws {
+  const ending = plan.scenario === "mixed" ? random.pick(endings) : endingOf[plan.scenario];
+  const taskId = uniqueTaskId(random, runningIds);
+  const roomId = roomIdOf(random);
+  const pushUserSuffix = random.pick(pushUserSuffixes);
+  const pushStopTime = pushStartTime + durationOf(random, ending, plan);
+  const exceptionCnt = ending === "EXCEPTION" ? random.int(1, 6) : random.chance(0.1) ? random.int(1, 2) : 0;
+  // The first frame reaches IM at or just after the push starts.
+  const imSyncTime = pushStartTime + random.int(0, 2);
+  const error = ending === "EXCEPTION" ? random.pick(pushErrors) : undefined;
+  // The callback is produced when the push has stopped, sometimes a second later.
+  const stoppedAt = pushStopTime + random.int(0, 1);
+  return { index, taskId, roomId, pushUserSuffix, ending, pushStartTime, pushStopTime, imSyncTime, exceptionCnt, error, stoppedAt, sent: "started" };
 }
 
-function task(random: Random, plan: TaskPlan): [WhiteboardPushStartedEvent, WhiteboardPushStoppedEvent] {
-  const roomId = roomIdOf(random);
-  const pushUserId = `tic_push_user_${roomId}_${random.pick(["01", "02", "03", "test-01", "rec", "bot"])}`;
-  const { pushStartTime, ending } = plan;
-  const pushStopTime = pushStartTime + durationOf(random, plan);
-  const exceptionCnt = ending === "EXCEPTION" ? random.int(1, 6) : random.chance(0.1) ? random.int(1, 2) : 0;
-  const started: WhiteboardPushStartedEvent = {
+/**
+ * The room id as text. `toFixed(0)`, not `String()`: V8 keeps what `String()` makes in its
+ * number-to-string cache, so each room's text outlived the young generation, and a million tasks
+ * left a hundred megabytes of it for the full collector. The digits are the same for these integers.
+ */
+function roomText(task: TaskDraws): string {
+  return task.roomId.toFixed(0);
+}
+
+function startedEvent(task: TaskDraws, origin: number, sdkAppId: number): WhiteboardPushStartedEvent {
+  const pushStartTime = origin + task.pushStartTime;
+  return {
     EventType: "WhiteboardPushStarted",
-    EventData: { TaskId: plan.taskId, RoomId: roomId, PushUserId: pushUserId, PushStartTime: pushStartTime },
-    SdkAppId: plan.sdkAppId,
+    EventData: { TaskId: task.taskId, RoomId: task.roomId, PushUserId: `tic_push_user_${roomText(task)}_${task.pushUserSuffix}`, PushStartTime: pushStartTime },
+    SdkAppId: sdkAppId,
     Timestamp: pushStartTime,
   };
-  const stopped: WhiteboardPushStoppedEvent = {
-    EventType: "WhiteboardPushStopped",
-    EventData: {
-      TaskId: plan.taskId,
-      RoomId: roomId,
-      GroupId: String(roomId),
-      PushUserId: pushUserId,
-      FinishReason: ending,
-      PushStartTime: pushStartTime,
-      PushStopTime: pushStopTime,
-      // The first frame reaches IM at or just after the push starts.
-      IMSyncTime: pushStartTime + random.int(0, 2),
-      ExceptionCnt: exceptionCnt,
-      ...(ending === "EXCEPTION" ? { Error: random.pick(pushErrors) } : {}),
-    },
-    SdkAppId: plan.sdkAppId,
-    // The callback is produced when the push has stopped, sometimes a second later.
-    Timestamp: pushStopTime + random.int(0, 1),
-  };
-  return [started, stopped];
 }
 
-function durationOf(random: Random, plan: TaskPlan): number {
-  switch (plan.ending) {
+function stoppedEvent(task: TaskDraws, origin: number, sdkAppId: number): WhiteboardPushStoppedEvent {
+  return {
+    EventType: "WhiteboardPushStopped",
+    EventData: {
+      TaskId: task.taskId,
+      RoomId: task.roomId,
+      GroupId: roomText(task),
+      PushUserId: `tic_push_user_${roomText(task)}_${task.pushUserSuffix}`,
+      FinishReason: task.ending,
+      PushStartTime: origin + task.pushStartTime,
+      PushStopTime: origin + task.pushStopTime,
+      IMSyncTime: origin + task.imSyncTime,
+      ExceptionCnt: task.exceptionCnt,
+      ...(task.error !== undefined ? { Error: task.error } : {}),
+    },
+    SdkAppId: sdkAppId,
+    Timestamp: origin + task.stoppedAt,
+  };
+}
+
+function durationOf(random: Random, ending: FinishReason, plan: TimelinePlan): number {
+  switch (ending) {
     case "USER_CALL":
       return plan.brief ? random.int(30, 60) : random.int(30, 2 * 3600);
     case "AUTO": {
@@ -225,8 +258,9 @@ function roomIdOf(random: Random): number {
 /** Unique among the tasks running at once; 20 characters of 36 make a repeat otherwise vanishingly rare. */
 function uniqueTaskId(random: Random, seen: Set<string>): string {
   for (;;) {
-    let id = "";
-    for (let i = 0; i < 20; i++) id += taskIdAlphabet[random.int(0, taskIdAlphabet.length - 1)];
+    // One string from 20 codes, not 20 concatenations that each make a string.
+    for (let i = 0; i < taskIdCodes.length; i++) taskIdCodes[i] = taskIdAlphabet.charCodeAt(random.int(0, taskIdAlphabet.length - 1));
+    const id = String.fromCharCode(...taskIdCodes);
     if (!seen.has(id)) {
       seen.add(id);
       return id;

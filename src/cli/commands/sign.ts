@@ -1,7 +1,6 @@
 import { sign, withSignature } from "../../tiw/signing.js";
 import { defaultExpireWindowSeconds, expireTimeAt, unixSeconds } from "../../tiw/time-rules.js";
 import { callbackKeyOption, defineCommand, intValue, jsonOption, requireValue, UsageError, write } from "../shared/command.js";
-import { readSource, splitRecords } from "../shared/input.js";
 
 export const signCommand = defineCommand({
   usage: "sign --key KEY (--expire-time UNIX | --body FILE|-) [--expire-window SECONDS] [--json]",
@@ -27,6 +26,8 @@ export const signCommand = defineCommand({
     if (values.body !== undefined) {
       const window = intValue("expire-window", values["expire-window"], { min: 1 }) ?? defaultExpireWindowSeconds;
       const source = values.body;
+      // Loaded only for --body: its file reading would slow the start of `--expire-time`, the common case.
+      const { readSource, splitRecords } = await import("../shared/input.js");
       const records = splitRecords(await readSource(source, io), source === "-" ? "stdin" : source);
       if (records.length === 0) throw new UsageError(`no JSON bodies in ${source === "-" ? "standard input" : source}`);
       const now = unixSeconds(Date.now());
