@@ -97,11 +97,9 @@ export function generateEvents(options: GenerateOptions = {}): Iterable<Whiteboa
   const window = options.expireWindowSeconds ?? defaultExpireWindowSeconds;
   return {
     *[Symbol.iterator]() {
-      // The history must end at `end`: a first pass over the same seed, from second 0, finds its
-      // length without making any event; the second starts that much earlier and yields.
-      let last = 0;
-      for (const task of schedule(plan)) last = task.sent === "started" ? task.pushStartTime : task.stoppedAt;
-      const origin = end - last;
+      // The history must end at `end`: its length, found from the few tasks that can end last, says
+      // how much earlier than `end` it starts.
+      const origin = end - historyLength(plan);
       for (const task of schedule(plan)) {
         const event = task.sent === "started" ? startedEvent(task, origin, plan.sdkAppId) : stoppedEvent(task, origin, plan.sdkAppId);
         yield key === undefined ? event : withSignature(event, key, expireTimeAt(event.Timestamp, end, window));
@@ -121,7 +119,7 @@ interface TimelinePlan {
 
 /**
  * A task's random draws, its times counted from second 0. Events are made from it only as they are
- * sent: the first pass makes none, and a task waiting for its stop holds a few numbers, not an event.
+ * sent: a task waiting for its stop holds a few numbers, not an event.
  */
 interface TaskDraws {
   /** Position in start order: ties in `Timestamp` go in task order. */
@@ -148,12 +146,10 @@ interface TaskDraws {
  * memory holds only the tasks running at once.
  */
 function* schedule(plan: TimelinePlan): Generator<TaskDraws> {
-  const random = createRandom(plan.seed);
   const pending = new MinHeap<TaskDraws>((a, b) => a.stoppedAt - b.stoppedAt || a.index - b.index);
   const runningIds = new Set<string>();
-  let nextStart = 0;
   for (let index = 0; index <= plan.count; index++) {
-    const task = index < plan.count ? drawTask(random, plan, index, nextStart, runningIds) : undefined;
+    const task = index < plan.count ? drawTask(plan, index, runningIds) : undefined;
     const until = task === undefined ? Infinity : task.pushStartTime;
     for (let next = pending.peek(); next !== undefined && next.stoppedAt <= until; next = pending.peek()) {
       pending.pop();
@@ -164,9 +160,34 @@ function* schedule(plan: TimelinePlan): Generator<TaskDraws> {
     if (task === undefined) return;
     yield task;
     pending.push(task);
-    // Tasks begin a few seconds to a few minutes apart, so their lifetimes overlap.
-    nextStart += plan.brief ? random.int(1, 5) : random.int(1, 180);
   }
+}
+
+/**
+ * Seconds from the first task's start to the history's last event. Task N starts at N spacings
+ * plus less than one, so only the tasks that start within the longest task's length of the last
+ * one can end last: those are drawn, the others not, however many there are.
+ */
+function historyLength(plan: TimelinePlan): number {
+  const spacing = startSpacing(plan);
+  const longest = longestTask(plan);
+  let last = 0;
+  for (let index = plan.count - 1; index >= 0 && index * spacing + spacing - 1 + longest >= last; index--) {
+    last = Math.max(last, drawTiming(createRandom(plan.seed, index), plan, index).stoppedAt);
+  }
+  return last;
+}
+
+/** Mean seconds between task starts: brief tasks start 1 to 5 s apart, the others 1 s to 3 minutes, so their lifetimes overlap. */
+function startSpacing(plan: TimelinePlan): number {
+  return plan.brief ? 3 : 90;
+}
+
+/** The most seconds from a task's start to its Stopped event, over the endings the scenario has. */
+function longestTask(plan: TimelinePlan): number {
+  const scenarioEndings = plan.scenario === "mixed" ? endings : [endingOf[plan.scenario]];
+  // The Stopped callback may come a second after the stop.
+  return Math.max(...scenarioEndings.map((ending) => durationRange(ending, plan)[1])) + 1;
 }
 
 /**
@@ -180,19 +201,39 @@ export function freshSeed(): string {
 const endings = ["USER_CALL", "AUTO", "EXCEPTION"] as const;
 const pushUserSuffixes = ["01", "02", "03", "test-01", "rec", "bot"] as const;
 
-/** Draws one task's facts, in the order the generator has always drawn them: a seed replays its history. */
-function drawTask(random: Random, plan: TimelinePlan, index: number, pushStartTime: number, runningIds: Set<string>): TaskDraws {
+interface TaskTiming {
+  ending: FinishReason;
+  pushStartTime: number;
+  pushStopTime: number;
+  /** `Timestamp` of the Stopped event. */
+  stoppedAt: number;
+}
+
+/**
+ * When task `index` starts and stops: the first draws of its own random stream, so that they can be
+ * had without drawing anything else. Task N starts N spacings from second 0, plus less than one.
+ */
+function drawTiming(random: Random, plan: TimelinePlan, index: number): TaskTiming {
+  const spacing = startSpacing(plan);
+  const pushStartTime = index * spacing + random.int(0, spacing - 1);
   const ending = plan.scenario === "mixed" ? random.pick(endings) : endingOf[plan.scenario];
+  const pushStopTime = pushStartTime + random.int(...durationRange(ending, plan));
+  // The callback is produced when the push has stopped, sometimes a second later.
+  const stoppedAt = pushStopTime + random.int(0, 1);
+  return { ending, pushStartTime, pushStopTime, stoppedAt };
+}
+
+/** Draws task `index`'s facts from its own stream of the seed: its timing first, then the rest. */
+function drawTask(plan: TimelinePlan, index: number, runningIds: Set<string>): TaskDraws {
+  const random = createRandom(plan.seed, index);
+  const { ending, pushStartTime, pushStopTime, stoppedAt } = drawTiming(random, plan, index);
   const taskId = uniqueTaskId(random, runningIds);
   const roomId = roomIdOf(random);
   const pushUserSuffix = random.pick(pushUserSuffixes);
-  const pushStopTime = pushStartTime + durationOf(random, ending, plan);
   const exceptionCnt = ending === "EXCEPTION" ? random.int(1, 6) : random.chance(0.1) ? random.int(1, 2) : 0;
   // The first frame reaches IM at or just after the push starts.
   const imSyncTime = pushStartTime + random.int(0, 2);
   const error = ending === "EXCEPTION" ? random.pick(pushErrors) : undefined;
-  // The callback is produced when the push has stopped, sometimes a second later.
-  const stoppedAt = pushStopTime + random.int(0, 1);
   return { index, taskId, roomId, pushUserSuffix, ending, pushStartTime, pushStopTime, imSyncTime, exceptionCnt, error, stoppedAt, sent: "started" };
 }
 
@@ -235,17 +276,16 @@ function stoppedEvent(task: TaskDraws, origin: number, sdkAppId: number): Whiteb
   };
 }
 
-function durationOf(random: Random, ending: FinishReason, plan: TimelinePlan): number {
+/** The shortest and longest a push lasts, in seconds, by how it ends. */
+function durationRange(ending: FinishReason, plan: TimelinePlan): [number, number] {
   switch (ending) {
     case "USER_CALL":
-      return plan.brief ? random.int(30, 60) : random.int(30, 2 * 3600);
-    case "AUTO": {
-      // Active for a while, then idle for AutoStopTimeout seconds before TIW stops the push.
-      const activeSeconds = plan.brief ? 0 : random.int(0, 3600);
-      return activeSeconds + plan.autoStopTimeout + random.int(0, 5);
-    }
+      return plan.brief ? [30, 60] : [30, 2 * 3600];
+    case "AUTO":
+      // Active for a while (up to an hour), then idle for AutoStopTimeout seconds before TIW stops the push, a few seconds late.
+      return [plan.autoStopTimeout, plan.autoStopTimeout + (plan.brief ? 0 : 3600) + 5];
     case "EXCEPTION":
-      return plan.brief ? random.int(3, 30) : random.int(3, 3600);
+      return plan.brief ? [3, 30] : [3, 3600];
   }
 }
 

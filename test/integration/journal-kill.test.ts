@@ -9,6 +9,7 @@ import { cli } from "../helpers/cli.js";
 import { childCli, type ChildCli } from "../helpers/child-cli.js";
 import { journalPaths, receipts, stoppedAfterEach } from "../helpers/journal-runs.js";
 import { recordingServer, waitFor } from "../helpers/servers.js";
+import { planFormat } from "../../src/cli/shared/run-recipe.js";
 
 const key = "kill-test-key";
 const freshJournal = journalPaths("kill");
@@ -88,12 +89,33 @@ describe("the journal across a killed emit", () => {
     after.close();
   });
 
-  it.each([
-    // The run is recorded, its first batch not yet (the history's length is being found): no event.
-    { moment: "after the run began, before any of its plan was recorded", tasks: 100_000, killNow: (state: ReturnType<typeof seen>, sent: number) => state.runs > 0 && state.events === 0 && sent === 0 },
+  it("plans again and sends a run stopped after it began, before any of its plan was recorded", async () => {
+    const journalPath = freshJournal();
+    const receiver = stopped(await recordingServer());
+    const journal = openJournal(journalPath);
+    // What a kill between the run's record and its first batch leaves: the run and its recipe, no event.
+    const recipe = { planFormat, scenario: "mixed", count: 500, seed: "12", now: 1_800_000_000, sdkAppId: 1400000001, chaos: {}, target: `${receiver.url}/callback`, hasKey: true };
+    journal.beginRun({ id: "evt_0b1c2d3e", createdAt: Date.now(), recipe: JSON.stringify(recipe) });
+    journal.close();
+
+    const resumed = await cli(["emit", "--resume", "--journal", journalPath, "--json"], { env: { TIW_CALLBACK_KEY: key } });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain("run evt_0b1c2d3e was stopped before its plan was recorded in full: planned again from --seed 12 --now 1800000000 (1000 events, those recorded before kept as they are)");
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ sent: 1000, delivered: 1000, pending: 0, planComplete: true });
+    const received = receipts(receiver.bodies);
+    expect(received.size).toBe(1000);
+    expect(Math.max(...received.values())).toBe(1);
+    // The plan is the run's own: its seed, not a new history, and the one emit makes from the same recipe.
+    const direct = await cli(["emit", "--target", `${receiver.url}/callback`, "--count", "500", "--seed", "12", "--now", "1800000000", "--journal", freshJournal()], { env: { TIW_CALLBACK_KEY: key } });
+    expect(direct.code).toBe(0);
+    expect(receipts(receiver.bodies.slice(1000)).size).toBe(1000);
+    expect([...receipts(receiver.bodies).values()].every((count) => count === 2)).toBe(true);
+  });
+
+  it("sends every planned event, once (but what was in flight), after a kill in the middle of its plan", async () => {
+    const tasks = 10_000;
     // Batches recorded and sent, the rest of the plan not made yet.
-    { moment: "in the middle of its plan", tasks: 10_000, killNow: (state: ReturnType<typeof seen>, sent: number) => state.events > 0 && sent >= 3000 },
-  ])("sends every planned event, once (but what was in flight), after a kill $moment", async ({ tasks, killNow }) => {
+    const killNow = (state: ReturnType<typeof seen>, sent: number) => state.events > 0 && sent >= 3000;
     const journalPath = freshJournal();
     const receiver = stopped(await recordingServer());
     const concurrency = 16;
