@@ -60,7 +60,8 @@ async function buildExecutable(): Promise<string> {
     const sourceUrl = "//# sourceURL=tiw-push-kit.mjs";
     await bundle(join(root, "src", "cli", "bin.ts"), cli, { format: "esm", inject: [executableUrl], define: { "import.meta.url": "executableUrl", TIW_PUSH_KIT_VERSION: JSON.stringify(packageJsonVersion()) }, footer: { js: sourceUrl } });
     await bundle(join(root, "scripts", "executable", "sea-main.ts"), main, { format: "cjs" });
-    const config = { main, output: blob, assets: { "cli.mjs": cli }, disableExperimentalSEAWarning: true };
+    // The young generation the installed bin gives emit (see src/cli/bin.ts), for every command here.
+    const config = { main, output: blob, assets: { "cli.mjs": cli }, disableExperimentalSEAWarning: true, execArgv: ["--max-semi-space-size=8"] };
     writeFileSync(join(work, "sea-config.json"), JSON.stringify(config));
     // The blob must come from the very Node it is injected into.
     runNodeQuietly("node --experimental-sea-config", ["--experimental-sea-config", join(work, "sea-config.json")]);

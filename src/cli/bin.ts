@@ -30,5 +30,7 @@ if (major < floor.major || (major === floor.major && minor < floor.minor)) {
  */
 function needsSmallYoungGeneration() {
   const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
-  return process.argv[2] === "emit" && !given.some((flag) => flag.startsWith("--max-semi-space-size"));
+  // The standalone executable takes no Node flags on its command line: its build sets them.
+  const standalone = process.getBuiltinModule?.("node:sea")?.isSea() === true;
+  return process.argv[2] === "emit" && !standalone && !given.some((flag) => flag.startsWith("--max-semi-space-size"));
 }
