@@ -20,6 +20,9 @@ interface Connection {
   destroy(): void;
 }
 
+/** Where every plain-TCP connection reads; see `openConnection`. */
+const readBuffer = Buffer.alloc(64 * 1024);
+
 /** An idle connection found closed before the request was written: nothing left the process, another may carry it. */
 class StaleConnectionError extends Error {}
 
@@ -120,8 +123,17 @@ function openConnection(url: URL, pool: { idle(): void; closed(): void }): Conne
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const https = url.protocol === "https:";
   const port = Number(url.port) || (https ? 443 : 80);
-  const socket: Socket = https ? connectTls({ host, port, ...(isIP(host) ? {} : { servername: host }) }) : connectTcp({ host, port });
+  // Plain TCP reads into one shared buffer, without a readable stream's work per read; what is
+  // read is copied out at once, so the buffer is free again when the callback returns.
+  const socket: Socket = https
+    ? connectTls({ host, port, ...(isIP(host) ? {} : { servername: host }) }).on("data", received)
+    : connectTcp({ host, port, onread: { buffer: readBuffer, callback: readInto } });
   socket.setNoDelay(true);
+
+  function readInto(bytes: number, buffer: Uint8Array): boolean {
+    received(Buffer.from(buffer.subarray(0, bytes)));
+    return true; // keep reading
+  }
 
   let current: { resolve(answer: HttpAnswer): void; reject(error: unknown): void } | undefined;
   let parser: ResponseParser | undefined;
@@ -166,7 +178,7 @@ function openConnection(url: URL, pool: { idle(): void; closed(): void }): Conne
     pool.closed();
   }
 
-  socket.on("data", (chunk: Buffer) => {
+  function received(chunk: Buffer): void {
     if (!parser) return fail(new Error("data received without a request"));
     let response;
     try {
@@ -183,7 +195,7 @@ function openConnection(url: URL, pool: { idle(): void; closed(): void }): Conne
     // An idle connection must not keep the process alive.
     socket.unref();
     pool.idle();
-  });
+  }
   socket.on("end", () => {
     const response = parser?.end();
     if (response) settle()?.resolve({ statusCode: response.statusCode, body: response.body });
