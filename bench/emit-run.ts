@@ -1,40 +1,45 @@
 /**
- * The emitter side of `bench/emit.ts`, in its own process so that its memory is its own. Reads
- * `TASKS` lines on stdin; for each, runs `tiw-push-kit emit` in-process (signed, generated,
- * journaled to a fresh file) and prints one JSON line with the figures. The first line printed is
- * `ready`.
- *
- * Arguments: TARGET_URL CONCURRENCY JOURNAL_DIR
+ * One `tiw-push-kit emit` of `bench/emit.ts`: the built CLI (`dist/`, so `npm run build` first) in
+ * a process of its own, as a user runs it, so that the whole command is timed from the process's
+ * start to its exit (Node's start, loading the kit, opening the journal, planning, sending, the
+ * summary) and its memory is its own.
  */
-import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { run } from "../src/cli/main.js";
-import type { Io, Output } from "../src/cli/shared/command.js";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-const [target, concurrency, journalDir] = process.argv.slice(2);
-if (!target || !concurrency || !journalDir) throw new Error("usage: emit-run.ts TARGET_URL CONCURRENCY JOURNAL_DIR");
+const bin = fileURLToPath(new URL("../dist/src/cli/bin.js", import.meta.url));
+// Loaded before the CLI: prints the process's peak RSS on file descriptor 3 as it exits.
+const reportPeakRss = `data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>writeSync(3,String(process.resourceUsage().maxRSS)))`;
 
 export interface EmitRunResult {
   exitCode: number;
+  /** From spawning the process to its exit. */
   wallMs: number;
+  /** As `emit --json` prints it: `eventsPerSecond` is the delivery phase's rate. */
   summary: { sent: number; delivered: number; failed: number; eventsPerSecond: number };
   peakRssMb: number;
 }
 
-let runs = 0;
-async function emit(tasks: number): Promise<EmitRunResult> {
-  let text = "";
-  const stdout: Output = { write: (chunk) => ((text += chunk), true) };
-  const io: Io = { stdout, stderr: process.stderr, stdin: process.stdin, env: {}, fetch: globalThis.fetch, interrupted: new Promise(() => {}) };
-  const journal = join(journalDir!, `journal-${++runs}.db`);
-  const argv = ["emit", "--target", target!, "--key", "bench-key", "--count", String(tasks), "--concurrency", concurrency!, "--journal", journal, "--json"];
+/** Runs `emit` sending `tasks` generated tasks (two events each) to `target` with `--concurrency`, journaled to `journal` (a fresh file). */
+export function runEmit(target: string, tasks: number, concurrency: number, journal: string): Promise<EmitRunResult> {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`);
+  const args = ["--import", reportPeakRss, bin, "emit", "--target", target, "--key", "bench-key", "--count", String(tasks), "--concurrency", String(concurrency), "--journal", journal, "--json"];
   const started = performance.now();
-  const exitCode = await run(argv, io);
-  const wallMs = performance.now() - started;
-  return { exitCode, wallMs, summary: JSON.parse(text), peakRssMb: process.resourceUsage().maxRSS / 1024 };
-}
-
-process.stdout.write("ready\n");
-for await (const line of createInterface({ input: process.stdin })) {
-  process.stdout.write(JSON.stringify(await emit(Number(line))) + "\n");
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit", "pipe"], env: { PATH: process.env.PATH ?? "" } });
+  let stdout = "";
+  let peakRss = "";
+  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stdio[3]?.on("data", (chunk: Buffer) => (peakRss += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => {
+      const wallMs = performance.now() - started;
+      try {
+        resolve({ exitCode: code ?? -1, wallMs, summary: JSON.parse(stdout) as EmitRunResult["summary"], peakRssMb: Number(peakRss) / 1024 });
+      } catch {
+        reject(new Error(`emit exited with ${code} and printed no summary: ${stdout.slice(0, 200)}`));
+      }
+    });
+  });
 }

@@ -1,8 +1,8 @@
 /**
  * `npm run bench:emit`: how close `emit` (signed, generated, journaled events) comes to the rate
  * autocannon reaches against the same minimal receiver, in the same run. The receiver runs in its
- * own process, autocannon in this one, the emitter in a child process of its own; the two sides
- * take turns for a few rounds and the median ratio is reported, since a shared machine is noisy.
+ * own process, autocannon in this one, each `emit` in a fresh process of the built CLI; the two
+ * sides take turns for a few rounds and the median ratio is reported, since a shared machine is noisy.
  *
  * Environment: BENCH_SECONDS per side and round (default 3), BENCH_ROUNDS (default 3),
  * BENCH_CONNECTIONS (default 32): autocannon's connections and emit's --concurrency.
@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { generate } from "../src/generate/generate.js";
 import { runAutocannon } from "./autocannon-run.js";
 import { median } from "./rounds.js";
-import type { EmitRunResult } from "./emit-run.js";
+import { runEmit, type EmitRunResult } from "./emit-run.js";
 
 
 /** A TypeScript file run in a child Node process with this process's loader, read line by line. */
@@ -43,21 +43,18 @@ export interface EmitRound {
 export async function benchEmit(rounds: number, seconds: number, connections: number): Promise<EmitRound[]> {
   const receiver = child("./minimal-receiver.ts", []);
   const journalDir = mkdtempSync(join(tmpdir(), "tiw-push-kit-bench-"));
-  let emitter: ReturnType<typeof child> | undefined;
+  let runs = 0;
   try {
     const target = await receiver.next();
-    emitter = child("./emit-run.ts", [target, String(connections), journalDir]);
-    await emitter.next(); // ready
     const [fixed] = generate({ count: 1, seed: 1, callbackKey: "bench-key", now: Math.floor(Date.now() / 1000) });
     const body = JSON.stringify(fixed);
     const emitOnce = async (tasks: number): Promise<EmitRunResult> => {
-      emitter?.process.stdin?.write(`${tasks}\n`);
-      const result = JSON.parse(await (emitter?.next() ?? Promise.reject(new Error("no emitter")))) as EmitRunResult;
+      const result = await runEmit(target, tasks, connections, join(journalDir, `journal-${++runs}.db`));
       if (result.exitCode !== 0 || result.summary.failed > 0) throw new Error(`emit failed: ${JSON.stringify(result)}`);
       return result;
     };
 
-    // Warm-up of both sides (JIT, connections), not measured.
+    // Warm-up of the receiver and of autocannon (JIT, connections), not measured; each emit starts cold, as a user's does.
     const warm = await runAutocannon(target, body, connections, 1);
     await emitOnce(Math.round(warm.requestsPerSecond / 2));
 
@@ -75,7 +72,6 @@ export async function benchEmit(rounds: number, seconds: number, connections: nu
 
     return measured;
   } finally {
-    emitter?.process.kill("SIGTERM");
     receiver.process.kill("SIGTERM");
     rmSync(journalDir, { recursive: true, force: true });
   }
@@ -92,7 +88,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ["rounds x seconds per side", `${rounds} x ${seconds} s (medians below)`],
     ["autocannon, one fixed body", `${Math.round(median(measured.map((m) => m.autocannon)))} requests/s`],
     ["emit, delivery phase", `${Math.round(median(measured.map((m) => m.delivery)))} events/s (as emit's summary reports)`],
-    ["emit, whole command", `${Math.round(median(measured.map((m) => m.whole)))} events/s (generating and journaling the plan included)`],
+    ["emit, whole command", `${Math.round(median(measured.map((m) => m.whole)))} events/s (from the process's start to its exit)`],
     ["ratio emit / autocannon", `${median(measured.map((m) => m.delivery / m.autocannon)).toFixed(2)} delivery phase, ${median(measured.map((m) => m.whole / m.autocannon)).toFixed(2)} whole command`],
     ["emit peak memory", `${Math.max(...measured.map((m) => m.result.peakRssMb)).toFixed(0)} MB RSS (${measured.at(-1)?.result.summary.sent ?? 0} events per run)`],
   ];

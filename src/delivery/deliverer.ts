@@ -159,14 +159,16 @@ export function createDeliverer(options: DelivererOptions = {}): Deliverer {
     return JSON.stringify({ ...event, ExpireTime: expireTime, Sign: lastSignature.sign });
   }
 
-  async function exchange(url: URL, body: string): Promise<Pick<AttemptRecord, "statusCode" | "latencyMs" | "error" | "responseSnippet">> {
+  /** Sends one attempt; the record of it, answered or not. */
+  async function exchange(eventId: string, attempt: number, at: number, url: URL, body: string): Promise<SentAttempt> {
     const started = performance.now();
     try {
       const answer = await transport.send({ method: "POST", url, body, headers, timeoutMs, maxAnswerBytes: snippetBytes });
-      const responseSnippet = answer.body.slice(0, snippetLength);
-      return { statusCode: answer.status, latencyMs: performance.now() - started, ...(responseSnippet ? { responseSnippet } : {}) };
+      const sent: SentAttempt = { eventId, attempt, at, body, statusCode: answer.status, latencyMs: performance.now() - started };
+      if (answer.body) sent.responseSnippet = answer.body.slice(0, snippetLength);
+      return sent;
     } catch (error) {
-      return { error: describeError(error), latencyMs: performance.now() - started };
+      return { eventId, attempt, at, body, error: describeError(error), latencyMs: performance.now() - started };
     }
   }
 
@@ -203,11 +205,10 @@ export function createDeliverer(options: DelivererOptions = {}): Deliverer {
       for (;;) {
         attempts += 1;
         const at = now();
-        const body = bodyFor(event, { fault, keepSign, callbackKey }, at);
-        last = { eventId, attempt: attempts, at, body, ...(await exchange(url, body)) };
+        last = await exchange(eventId, attempts, at, url, bodyFor(event, { fault, keepSign, callbackKey }, at));
         onAttempt?.(last);
         if (last.statusCode === 200 || attempts >= maxAttempts) break;
-        journal?.addAttempt(journaled(last));
+        journal?.addAttempt(last);
         if (!(await pause(backoffDelay(attempts, policy, random), signal))) {
           stopped = true;
           break;
@@ -217,30 +218,18 @@ export function createDeliverer(options: DelivererOptions = {}): Deliverer {
       const status = statusOf(last, forged, stopped);
       // Committed with the batch of this event-loop turn; not awaited, so that the next send does not
       // wait for the disk. A kill can lose the answers of that turn, which resume re-sends.
-      journal?.setOutcome(eventId, { status, attempts, at: now(), ...(stopped ? {} : { last: journaled(last) }) });
-      return {
-        eventId,
-        taskId,
-        eventType,
-        status,
-        ...(fault ? { fault } : {}),
-        forged,
-        attempts,
-        ...(last.statusCode !== undefined ? { statusCode: last.statusCode } : {}),
-        ...(last.error !== undefined ? { error: last.error } : {}),
-        latencyMs: last.latencyMs,
-      };
+      journal?.setOutcome(eventId, { status, attempts, at: now(), last: stopped ? undefined : last });
+      const outcome: DeliveryOutcome = { eventId, taskId, eventType, status, forged, attempts, latencyMs: last.latencyMs };
+      if (fault) outcome.fault = fault;
+      if (last.statusCode !== undefined) outcome.statusCode = last.statusCode;
+      if (last.error !== undefined) outcome.error = last.error;
+      return outcome;
     },
     async close() {
       transport.close();
       await journal?.flush();
     },
   };
-}
-
-/** The journal keeps attempts without their bodies. */
-function journaled({ body: _sent, ...attempt }: SentAttempt): AttemptRecord {
-  return attempt;
 }
 
 function statusOf(last: AttemptRecord, forged: boolean, stopped: boolean): EventStatus {

@@ -43,31 +43,40 @@ export async function dispatch(
   /** The last send of each task with one in flight: the next send of that task waits for it. */
   const lastOfTask = new Map<string, Promise<void>>();
   let inFlight = 0;
-  let slotFreed: (() => void) | undefined;
   let failure: { error: unknown } | undefined;
   let nextStart = now();
   let taken = 0;
   const abortable = (promise: Promise<unknown>) => untilSettledOrAborted(promise, signal);
+  // One listener for the whole run, not one per wait: waiting for a slot happens at every send.
+  let wake: (() => void) | undefined;
+  const wakeUp = () => wake?.();
+  signal?.addEventListener("abort", wakeUp);
 
-  const send = async (planned: PlannedDelivery, previous: Promise<void> | undefined) => {
-    await previous;
+  const deliver = async (planned: PlannedDelivery) => {
     if (planned.delayMs) await abortable(sleep(planned.delayMs));
     // Stopped while it waited (for its task's previous send, or its delay): it stays unsent, pending.
     if (signal?.aborted) return;
     const outcome = await deliverer.deliver(planned.event, {
-      ...(planned.eventId ? { eventId: planned.eventId, recorded: true } : {}),
-      ...(planned.fault ? { fault: planned.fault } : {}),
-      ...(planned.keepSign ? { keepSign: true } : {}),
-      ...(planned.source ? { source: planned.source } : {}),
-      ...(signal ? { signal } : {}),
+      eventId: planned.eventId,
+      recorded: planned.eventId !== undefined,
+      fault: planned.fault,
+      keepSign: planned.keepSign,
+      source: planned.source,
+      signal,
     });
     onOutcome?.(outcome, planned);
   };
 
+  const iterator = iteratorOf(deliveries);
   try {
-    for await (const planned of deliveries) {
-      while (inFlight >= concurrency && !signal?.aborted) await abortable(new Promise<void>((resolve) => (slotFreed = resolve)));
+    for (;;) {
+      while (inFlight >= concurrency && !signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
       if (signal?.aborted || failure) break;
+      // A plan in memory is walked without a promise per item; a stream is awaited.
+      const next = iterator.next();
+      const step = "then" in next ? await next : next;
+      if (step.done) break;
+      const planned = step.value;
       if (interval > 0) {
         const wait = nextStart - now();
         if (wait > 0) await abortable(sleep(wait));
@@ -78,19 +87,29 @@ export async function dispatch(
       taken += 1;
       inFlight += 1;
       const task = planned.event.EventData.TaskId;
-      const done: Promise<void> = send(planned, lastOfTask.get(task))
-        .catch((error: unknown) => void (failure ??= { error }))
-        .finally(() => {
-          inFlight -= 1;
-          if (lastOfTask.get(task) === done) lastOfTask.delete(task);
-          slotFreed?.();
-        });
+      const previous = lastOfTask.get(task);
+      const finished = () => {
+        inFlight -= 1;
+        if (lastOfTask.get(task) === done) lastOfTask.delete(task);
+        wake?.();
+      };
+      const done: Promise<void> = (previous ? previous.then(() => deliver(planned)) : deliver(planned)).then(finished, (error: unknown) => {
+        failure ??= { error };
+        finished();
+      });
       lastOfTask.set(task, done);
     }
   } finally {
+    signal?.removeEventListener("abort", wakeUp);
+    // As `for await` does on an early exit: a generator of the plan gets to clean up.
+    await iterator.return?.();
     // Also when the plan itself throws: what is in flight is answered (and journaled) first.
     await Promise.all(lastOfTask.values());
   }
   if (failure) throw failure.error;
   return { taken, stopped: signal?.aborted ?? false };
+}
+
+function iteratorOf<T>(items: Iterable<T> | AsyncIterable<T>): Iterator<T> | AsyncIterator<T> {
+  return Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
 }

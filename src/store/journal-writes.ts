@@ -5,7 +5,7 @@ import type { NewJournalEvent } from "./records.js";
 import type { StoreDatabase } from "./store-database.js";
 
 /** The journal's writes, as `Journal` describes them, and what its reads and `hasEvent` need of the queue. */
-export type JournalWrites = Pick<Journal, "addEvent" | "addEvents" | "beginRun" | "addRunPlan" | "completeRun" | "forgetRun" | "addAttempt" | "setOutcome" | "flush" | "writeFailed"> & {
+export type JournalWrites = Pick<Journal, "addEvent" | "addEvents" | "beginRun" | "addRunPlan" | "completeRun" | "forgetRun" | "addAttempt" | "setOutcome" | "groupCommits" | "flush" | "writeFailed"> & {
   /** Whether `eventId` is queued here, not yet committed. */
   isQueued(eventId: string): boolean;
   /** Commits what is queued now; throws if that fails, the writes staying queued. */
@@ -14,6 +14,8 @@ export type JournalWrites = Pick<Journal, "addEvent" | "addEvents" | "beginRun" 
 
 /** The columns of a new event's INSERT; `columnsOf` gives its values in this order. */
 const eventColumns = ["id", "task_id", "event_type", "body", "target", "signed", "keep_sign", "fault", "source", "created_at", "updated_at"];
+/** How long grouped writes (see `Journal.groupCommits`) wait at most for their group to fill. */
+export const groupCommitMs = 10;
 /** Rows per multi-row INSERT of `addEvents`: 11 columns x 100 stays far below SQLite's parameter limit. */
 const eventBlock = 100;
 
@@ -36,9 +38,10 @@ function columnsOf(event: NewJournalEvent): SQLInputValue[] {
 }
 
 /**
- * Writes are queued and committed together on the next turn of the event loop (group commit), so
- * journaling costs one transaction per turn rather than one per write. Outcomes are appended, not
- * applied to their events; the first write of this journal folds those earlier writers appended.
+ * Writes are queued and committed together on the next turn of the event loop (group commit), or,
+ * once `groupCommits` was called, when a group is full or has waited `groupCommitMs`: journaling
+ * costs one transaction per group rather than one per write. Outcomes are appended, not applied to
+ * their events; the first write of this journal folds those earlier writers appended.
  */
 export function createJournalWrites(database: StoreDatabase): JournalWrites {
   const insertEvents = (rows: number) =>
@@ -61,7 +64,9 @@ export function createJournalWrites(database: StoreDatabase): JournalWrites {
   let queue: Array<() => void> = [];
   const queuedIds = new Set<string>();
   let waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
-  let scheduled = false;
+  /** Cancels the commit scheduled for what is queued, if one is. */
+  let scheduled: (() => void) | undefined;
+  let groupSize = 0;
   let earlierOutcomesFolded = false;
   const failure = new AbortController();
 
@@ -110,19 +115,21 @@ export function createJournalWrites(database: StoreDatabase): JournalWrites {
     settled.forEach((waiter) => waiter.resolve());
   }
 
+  function commitScheduled(): void {
+    scheduled?.();
+    scheduled = undefined;
+    try {
+      commitQueue();
+    } catch {
+      // Reported through `writeFailed` at once; the writes stay queued, and the next flush, read or
+      // close commits them or throws.
+    }
+  }
+
   function enqueue(queued: () => void): void {
     queue.push(queued);
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(() => {
-      scheduled = false;
-      try {
-        commitQueue();
-      } catch {
-        // Reported through `writeFailed` at once; the writes stay queued, and the next flush, read or
-        // close commits them or throws.
-      }
-    });
+    if (groupSize > 0 && queue.length >= groupSize) return commitScheduled();
+    scheduled ??= groupSize > 0 ? cancelable(setTimeout(commitScheduled, groupCommitMs)) : cancelable(setImmediate(commitScheduled));
   }
 
   return {
@@ -183,15 +190,24 @@ export function createJournalWrites(database: StoreDatabase): JournalWrites {
         ),
       );
     },
+    groupCommits(writes) {
+      if (!Number.isInteger(writes) || writes < 1) throw new RangeError(`tiw-push-kit: a commit group is a whole number >= 1 of writes, got ${writes}`);
+      groupSize = writes;
+    },
     isQueued: (eventId) => queuedIds.has(eventId),
     flush() {
       if (queue.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         waiters.push({ resolve, reject });
-        if (!scheduled) commitQueue();
+        // A group waits for no one who flushes; a turn's commit is only a turn away.
+        if (!scheduled || groupSize > 0) commitScheduled();
       });
     },
     commitQueued: commitQueue,
     writeFailed: failure.signal,
   };
+}
+
+function cancelable(timer: NodeJS.Timeout | NodeJS.Immediate): () => void {
+  return "refresh" in timer ? () => clearTimeout(timer) : () => clearImmediate(timer);
 }

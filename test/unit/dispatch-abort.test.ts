@@ -33,4 +33,32 @@ describe("dispatch, stopped", () => {
     expect(await run).toEqual({ taken: 1, stopped: true });
     expect(arrivals).toEqual([]);
   });
+
+  it.each([
+    ["a generator", false],
+    ["an async generator", true],
+  ])("closes its source when stopped early: %s gets to clean up", async (_, isAsync) => {
+    const events = generate({ count: 50, seed: 4, now: 1_700_000_000 });
+    const stop = new AbortController();
+    const cleaned: boolean[] = [];
+    function* plan() {
+      try {
+        for (const event of events) yield { event };
+      } finally {
+        cleaned.push(true);
+      }
+    }
+    async function* streamed() {
+      yield* plan();
+    }
+    let answered = 0;
+    const receiver = async () => {
+      if (++answered === 3) stop.abort();
+      return Response.json({ error_code: 0 });
+    };
+    const result = await dispatch(isAsync ? streamed() : plan(), { deliverer: createDeliverer({ target: receiver }), concurrency: 2, signal: stop.signal });
+    expect(result.stopped).toBe(true);
+    expect(result.taken).toBeLessThan(100);
+    expect(cleaned).toEqual([true]);
+  });
 });

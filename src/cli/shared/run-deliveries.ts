@@ -65,6 +65,8 @@ export async function runDeliveries(run: DeliveryRun): Promise<number> {
   };
   // A journal write that fails stops the sends at once: no send starts that the journal could not record.
   const signal = AbortSignal.any([stop.signal, journal.writeFailed]);
+  // Answers are committed in groups of the concurrency: a kill loses at most that many, besides those in flight.
+  journal.groupCommits(concurrency);
   await dispatch(plan.deliveries, { deliverer, concurrency, rate, signal, onOutcome });
   await deliverer.close().catch((error: unknown) => {
     // The same failure again: told below, once the summary says what was sent.

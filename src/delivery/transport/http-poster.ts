@@ -20,6 +20,9 @@ interface Connection {
   destroy(): void;
 }
 
+/** Where every plain-TCP connection reads; see `openConnection`. */
+const readBuffer = Buffer.alloc(64 * 1024);
+
 /** An idle connection found closed before the request was written: nothing left the process, another may carry it. */
 class StaleConnectionError extends Error {}
 
@@ -63,11 +66,11 @@ export function createHttpPoster(): Transport {
     return connection;
   }
 
-  async function exchange(url: URL, request: string, timeoutMs: number, keepBodyBytes: number): Promise<HttpAnswer> {
+  function exchange(url: URL, request: string, timeoutMs: number, keepBodyBytes: number): Promise<HttpAnswer> {
     const reusable = takeIdle(url.origin);
     if (reusable) {
       try {
-        return await reusable.send(request, timeoutMs, keepBodyBytes);
+        return reusable.send(request, timeoutMs, keepBodyBytes);
       } catch (error) {
         if (!(error instanceof StaleConnectionError)) throw error;
       }
@@ -75,12 +78,23 @@ export function createHttpPoster(): Transport {
     return connect(url).send(request, timeoutMs, keepBodyBytes);
   }
 
+  // A run sends to one URL with one headers object: their part of the request is made once.
+  let head: { href: string; headers: TransportRequest["headers"]; method: string; text: string } | undefined;
+  function requestText(request: TransportRequest): string {
+    const { method, url, body, headers } = request;
+    if (head?.href !== url.href || head.headers !== headers || head.method !== method) head = { href: url.href, headers, method, text: headText(request) };
+    return body === undefined ? `${head.text}\r\n` : `${head.text}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  }
+
   return {
-    async send(request) {
+    send(request) {
       const { url, timeoutMs, maxAnswerBytes } = request;
-      // One byte more than is kept tells whether the body went on.
-      const answer = await exchange(url, requestText(request), timeoutMs, maxAnswerBytes + 1);
-      return answerOf(answer, maxAnswerBytes);
+      try {
+        // One byte more than is kept tells whether the body went on.
+        return exchange(url, requestText(request), timeoutMs, maxAnswerBytes + 1).then((answer) => answerOf(answer, maxAnswerBytes));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     close() {
       for (const connection of open) connection.destroy();
@@ -90,14 +104,15 @@ export function createHttpPoster(): Transport {
   };
 }
 
-function requestText({ method, url, body, headers = {} }: TransportRequest): string {
+/** The request line and headers, without `Content-Length` and the blank line that ends them. */
+function headText({ method, url, headers = {} }: TransportRequest): string {
   let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: tiw-push-kit\r\n`;
   for (const [name, value] of Object.entries(headers)) {
     // A line break would end the header early and smuggle in whatever follows it.
     if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) throw new TypeError(`tiw-push-kit: header ${JSON.stringify(name)} contains a line break`);
     head += `${name}: ${value}\r\n`;
   }
-  return body === undefined ? `${head}\r\n` : `${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  return head;
 }
 
 function answerOf({ statusCode, body }: HttpAnswer, maxBytes: number): TransportAnswer {
@@ -108,8 +123,17 @@ function openConnection(url: URL, pool: { idle(): void; closed(): void }): Conne
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const https = url.protocol === "https:";
   const port = Number(url.port) || (https ? 443 : 80);
-  const socket: Socket = https ? connectTls({ host, port, ...(isIP(host) ? {} : { servername: host }) }) : connectTcp({ host, port });
+  // Plain TCP reads into one shared buffer, without a readable stream's work per read; what is
+  // read is copied out at once, so the buffer is free again when the callback returns.
+  const socket: Socket = https
+    ? connectTls({ host, port, ...(isIP(host) ? {} : { servername: host }) }).on("data", received)
+    : connectTcp({ host, port, onread: { buffer: readBuffer, callback: readInto } });
   socket.setNoDelay(true);
+
+  function readInto(bytes: number, buffer: Uint8Array): boolean {
+    received(Buffer.from(buffer.subarray(0, bytes)));
+    return true; // keep reading
+  }
 
   let current: { resolve(answer: HttpAnswer): void; reject(error: unknown): void } | undefined;
   let parser: ResponseParser | undefined;
@@ -121,8 +145,23 @@ function openConnection(url: URL, pool: { idle(): void; closed(): void }): Conne
     const exchange = current;
     current = undefined;
     parser = undefined;
-    clearTimeout(timer);
     return exchange;
+  }
+
+  // One timer per connection, restarted at each request rather than made anew: when it fires with
+  // no request waiting, that request was answered in time. Unref'd: a request in flight keeps the
+  // process alive through its socket, an idle connection must not.
+  let timerMs = 0;
+  function armTimer(timeoutMs: number): void {
+    if (timer && timerMs === timeoutMs) {
+      timer.refresh();
+      return;
+    }
+    clearTimeout(timer);
+    timerMs = timeoutMs;
+    timer = setTimeout(() => {
+      if (current) fail(new HttpTimeoutError(timerMs));
+    }, timeoutMs).unref();
   }
 
   function fail(error: unknown): void {
@@ -134,11 +173,12 @@ function openConnection(url: URL, pool: { idle(): void; closed(): void }): Conne
   function destroy(): void {
     if (!usable) return;
     usable = false;
+    clearTimeout(timer);
     socket.destroy();
     pool.closed();
   }
 
-  socket.on("data", (chunk: Buffer) => {
+  function received(chunk: Buffer): void {
     if (!parser) return fail(new Error("data received without a request"));
     let response;
     try {
@@ -149,13 +189,13 @@ function openConnection(url: URL, pool: { idle(): void; closed(): void }): Conne
     if (!response) return;
     // After an error answer a receiver may still send more (a late, unsolicited answer): such a connection is not reused.
     const keep = response.keepAlive && parser.leftover === 0 && response.statusCode >= 200 && response.statusCode < 300;
-    settle()?.resolve({ statusCode: response.statusCode, body: response.body });
+    settle()?.resolve(response);
     if (!keep) return destroy();
     idleSince = performance.now();
     // An idle connection must not keep the process alive.
     socket.unref();
     pool.idle();
-  });
+  }
   socket.on("end", () => {
     const response = parser?.end();
     if (response) settle()?.resolve({ statusCode: response.statusCode, body: response.body });
@@ -173,12 +213,12 @@ function openConnection(url: URL, pool: { idle(): void; closed(): void }): Conne
     },
     destroy,
     send(request, timeoutMs, keepBodyBytes) {
+      if (!usable) throw new StaleConnectionError("connection already closed");
       return new Promise<HttpAnswer>((resolve, reject) => {
-        if (!usable) return reject(new StaleConnectionError("connection already closed"));
         current = { resolve, reject };
         parser = createResponseParser(keepBodyBytes);
         socket.ref();
-        timer = setTimeout(() => fail(new HttpTimeoutError(timeoutMs)), timeoutMs);
+        armTimer(timeoutMs);
         socket.write(request);
       });
     },

@@ -122,8 +122,9 @@ class Parser implements ResponseParser {
     const end = this.pending.indexOf("\r\n\r\n");
     const seen = end < 0 ? this.pending.subarray(0, maxHeadBytes + 1) : this.pending.subarray(0, end);
     // A line ending in a bare LF is framed differently by different parsers (a smuggling vector): refused, as undici does.
-    const bareLf = seen.findIndex((byte, index) => byte === 10 && (index === 0 || seen[index - 1] !== 13));
-    if (bareLf >= 0) throw new HttpParseError("a header line ends in a bare LF");
+    for (let lf = seen.indexOf(10); lf >= 0; lf = seen.indexOf(10, lf + 1)) {
+      if (lf === 0 || seen[lf - 1] !== 13) throw new HttpParseError("a header line ends in a bare LF");
+    }
     if (end < 0) {
       if (this.pending.length > maxHeadBytes) throw new HttpParseError(`headers longer than ${maxHeadBytes} bytes`);
       return false;
