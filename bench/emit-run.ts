@@ -7,10 +7,9 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { peakRssMbOf, reportPeakRss } from "./peak-rss.js";
 
 const bin = fileURLToPath(new URL("../dist/src/cli/bin.js", import.meta.url));
-// Loaded before the CLI: prints the process's peak RSS on file descriptor 3 as it exits.
-const reportPeakRss = `data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>writeSync(3,String(process.resourceUsage().maxRSS)))`;
 
 export interface EmitRunResult {
   exitCode: number;
@@ -24,21 +23,21 @@ export interface EmitRunResult {
 /** Runs `emit` sending `tasks` generated tasks (two events each) to `target` with `--concurrency`, journaled to `journal` (a fresh file). */
 export function runEmit(target: string, tasks: number, concurrency: number, journal: string): Promise<EmitRunResult> {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`);
-  const args = ["--import", reportPeakRss, bin, "emit", "--target", target, "--key", "bench-key", "--count", String(tasks), "--concurrency", String(concurrency), "--journal", journal, "--json"];
+  const args = [...reportPeakRss, bin, "emit", "--target", target, "--key", "bench-key", "--count", String(tasks), "--concurrency", String(concurrency), "--journal", journal, "--json"];
   const started = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit", "pipe"], env: { PATH: process.env.PATH ?? "" } });
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "" } });
   let stdout = "";
-  let peakRss = "";
-  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stdio[3]?.on("data", (chunk: Buffer) => (peakRss += chunk.toString()));
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.once("close", (code) => {
       const wallMs = performance.now() - started;
       try {
-        resolve({ exitCode: code ?? -1, wallMs, summary: JSON.parse(stdout) as EmitRunResult["summary"], peakRssMb: Number(peakRss) / 1024 });
+        resolve({ exitCode: code ?? -1, wallMs, summary: JSON.parse(stdout) as EmitRunResult["summary"], peakRssMb: peakRssMbOf(stderr) ?? Number.NaN });
       } catch {
-        reject(new Error(`emit exited with ${code} and printed no summary: ${stdout.slice(0, 200)}`));
+        reject(new Error(`emit exited with ${code} and printed no summary: ${stdout.slice(0, 200)}${stderr.slice(0, 500)}`));
       }
     });
   });

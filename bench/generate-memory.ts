@@ -4,9 +4,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { peakRssMbOf, reportPeakRss } from "./peak-rss.js";
 
 const bin = fileURLToPath(new URL("../dist/src/cli/bin.js", import.meta.url));
-const reportPeak = `data:text/javascript,process.on("exit",()=>process.stderr.write("peak-rss-kb "+process.resourceUsage().maxRSS+"\\n"))`;
 
 export interface GenerateMemory {
   count: number;
@@ -16,12 +16,12 @@ export interface GenerateMemory {
 
 export function benchGenerateMemory(count: number, nodeOptions: readonly string[] = []): GenerateMemory {
   const began = performance.now();
-  const run = spawnSync(process.execPath, [...nodeOptions, "--import", reportPeak, bin, "generate", "--count", String(count), "--seed", "1", "--now", "1700000000"], {
+  const run = spawnSync(process.execPath, [...nodeOptions, ...reportPeakRss, bin, "generate", "--count", String(count), "--seed", "1", "--now", "1700000000"], {
     stdio: ["ignore", "ignore", "pipe"],
   });
-  const peak = /peak-rss-kb (\d+)/.exec(run.stderr.toString());
-  if (run.status !== 0 || !peak) throw new Error(`generate exited with ${run.status}: ${run.stderr.toString()}`);
-  return { count, peakRssMb: Number(peak[1]) / 1024, seconds: (performance.now() - began) / 1000 };
+  const peakRssMb = peakRssMbOf(run.stderr.toString());
+  if (run.status !== 0 || peakRssMb === undefined) throw new Error(`generate exited with ${run.status}: ${run.stderr.toString()}`);
+  return { count, peakRssMb, seconds: (performance.now() - began) / 1000 };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
