@@ -1,5 +1,6 @@
 import type { DeliveryOutcome } from "./deliverer.js";
 import type { AttemptRecord } from "../store/index.js";
+import { createLatencyHistogram } from "./latency-histogram.js";
 
 export interface DeliverySummary {
   /** Deliveries answered or given up (an event sent twice by the `duplicate` fault counts twice). */
@@ -17,7 +18,7 @@ export interface DeliverySummary {
   forged: { sent: number; rejected: number; accepted: number; unanswered: number };
   /** Per attempt; `error` counts attempts without an answer (timeout, connection error). */
   statusCodes: Record<string, number>;
-  /** Per attempt, nearest rank. */
+  /** Per attempt, nearest rank (within 0.05 %, before rounding to hundredths). */
   latencyMs: { p50: number; p95: number; p99: number };
   durationMs: number;
   /** `sent` per second of `durationMs`. */
@@ -34,7 +35,7 @@ export interface SummaryCollector {
 /** Tallies attempts and outcomes of a run into the figures `emit` prints. */
 export function createSummary(now: () => number = () => performance.now()): SummaryCollector {
   const startedAt = now();
-  let latencies = new Float64Array(1024);
+  const latencies = createLatencyHistogram();
   let attempts = 0;
   const statusCodes: Record<string, number> = {};
   const counts = { sent: 0, delivered: 0, failed: 0, pending: 0, retried: 0 };
@@ -42,12 +43,8 @@ export function createSummary(now: () => number = () => performance.now()): Summ
 
   return {
     addAttempt(attempt) {
-      if (attempts === latencies.length) {
-        const grown = new Float64Array(latencies.length * 2);
-        grown.set(latencies);
-        latencies = grown;
-      }
-      latencies[attempts++] = attempt.latencyMs;
+      attempts += 1;
+      latencies.add(attempt.latencyMs);
       const code = attempt.statusCode === undefined ? "error" : String(attempt.statusCode);
       statusCodes[code] = (statusCodes[code] ?? 0) + 1;
     },
@@ -67,8 +64,7 @@ export function createSummary(now: () => number = () => performance.now()): Summ
     },
     result() {
       const durationMs = now() - startedAt;
-      const sorted = latencies.slice(0, attempts).sort();
-      const percentile = (p: number) => (attempts === 0 ? 0 : round(sorted[Math.min(attempts - 1, Math.ceil((p / 100) * attempts) - 1)] ?? 0));
+      const percentile = (p: number) => round(latencies.percentile(p));
       return {
         ...counts,
         attempts,
