@@ -13,12 +13,23 @@ if (major < floor.major || (major === floor.major && minor < floor.minor)) {
     `tiw-push-kit needs Node.js >= ${floor.major}.${floor.minor} (found ${found}): install Node.js 24 LTS, or run it with npx -p node@24 -p tiw-push-kit tiw-push-kit ...\n`,
   );
   process.exitCode = 2;
-} else if (typeof process.execve === "function" && needsSmallYoungGeneration()) {
-  // Replaces this process (same pid, stdio and signals): the flag only applies from start-up.
-  process.execve(process.execPath, [process.execPath, youngGenerationFlag, ...process.execArgv, ...process.argv.slice(1)], process.env);
 } else {
+  if (needsSmallYoungGeneration()) startAgainWithSmallYoungGeneration();
   const { main } = await import("./main.js");
   await main();
+}
+
+/**
+ * Replaces this process (same pid, stdio and signals) by one with the flag, which only applies from
+ * start-up. Returns only where Node cannot (Windows, where process.execve throws): the CLI then goes
+ * on as it is. Preloads given in NODE_OPTIONS run again in the new process.
+ */
+function startAgainWithSmallYoungGeneration() {
+  try {
+    process.execve?.(process.execPath, [process.execPath, youngGenerationFlag, ...process.execArgv, ...process.argv.slice(1)], process.env);
+  } catch {
+    // Not supported here: the default young generation it is.
+  }
 }
 
 /**

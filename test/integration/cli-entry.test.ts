@@ -81,6 +81,13 @@ describe("the installed bin's memory settings", () => {
     expect((await flagsOf(["sign", "--key", "k", "--expire-time", "1"])).execArgv).not.toContain("--max-semi-space-size=8");
   });
 
+  it("runs emit as it is where Node cannot replace its process (process.execve throws, as on Windows)", async () => {
+    const windowsLike = `data:text/javascript,process.execve=()=>{throw Object.assign(new Error("process.execve is not available on win32"),{code:"ERR_FEATURE_UNAVAILABLE_ON_PLATFORM"})}`;
+    const result = await run(process.execPath, ["--import", windowsLike, bin, "emit", "--help"], { cwd: root });
+    expect(result.stdout).toContain("Usage: tiw-push-kit emit");
+    expect(result.stderr).toBe("");
+  });
+
   it("leaves a semi-space size the user gave as it is", async () => {
     const given = await flagsOf(["emit", "--help"], { ...process.env, NODE_OPTIONS: "--max-semi-space-size=32" });
     expect(given.execArgv).not.toContain("--max-semi-space-size=8");
