@@ -138,33 +138,45 @@ function closeSignal(res: ServerResponse): AbortSignal {
   return controller.signal;
 }
 
-/** The whole body in one buffer; rejects when the client leaves before its body ends. */
+const leftMessage = "the client left before its request body ended";
+
+/** Whether the client left before its body ended, already: no event will say so again. */
+function leftEarly(incoming: IncomingMessage): boolean {
+  return !incoming.complete && (incoming.destroyed || incoming.readableAborted);
+}
+
+/** The whole body in one buffer; rejects when the client leaves (or has left) before its body ends. */
 function readWhole(incoming: IncomingMessage): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
+    if (leftEarly(incoming)) return reject(new Error(leftMessage));
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.once("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
     incoming.once("error", reject);
     incoming.once("close", () => {
-      if (!incoming.complete) reject(new Error("the client left before its request body ended"));
+      if (!incoming.complete) reject(new Error(leftMessage));
     });
   });
 }
 
 /**
  * The request body as a web stream, lighter than `Readable.toWeb`: paused while the stream's queue
- * is full, an aborted upload errors it, a cancel stops the upload.
+ * is full, an aborted upload (also one aborted before the stream was made) errors it, a cancel stops the upload.
  */
 function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
+        if (leftEarly(req)) return controller.error(new Error(leftMessage));
         req.on("data", (chunk: Buffer) => {
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
           if ((controller.desiredSize ?? 0) <= 0) req.pause();
         });
         req.once("end", () => controller.close());
         req.once("error", (error) => controller.error(error));
+        req.once("close", () => {
+          if (!req.complete) controller.error(new Error(leftMessage));
+        });
       },
       pull() {
         req.resume();

@@ -1,4 +1,5 @@
 import { get as httpGet } from "node:http";
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { serve, type RunningServer } from "../../src/server/node.js";
 import { jsonResponse } from "../../src/tiw/json-response.js";
@@ -81,6 +82,39 @@ describe("serve: the Request a handler gets", () => {
       client.on("error", reject);
     });
     expect(url).toBe(`http://127.0.0.1:${running.port}/b/%7e?q=1`);
+  });
+});
+
+describe("serve: a client that leaves before its body ends", () => {
+  /** Starts a handler that reads the body in the given way only after the client has left, and says how that read ended. */
+  async function readAfterTheClientLeft(read: (request: Request) => Promise<unknown>): Promise<string> {
+    let settled: (outcome: string) => void = () => {};
+    const outcome = new Promise<string>((resolve) => (settled = resolve));
+    running = await serve(async (request) => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await read(request).then(
+        () => settled("read"),
+        (error: unknown) => settled(`failed: ${(error as Error).message}`),
+      );
+      return new Response(null, { status: 204 });
+    });
+    const { port } = new URL(running.url);
+    const socket = connect(Number(port), "127.0.0.1", () => {
+      socket.write(`POST /callback HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 100\r\n\r\nabc`);
+      setTimeout(() => socket.resetAndDestroy(), 50);
+    });
+    socket.on("error", () => {});
+    return Promise.race([outcome, new Promise<string>((resolve) => setTimeout(() => resolve("never settled"), 3000))]);
+  }
+
+  it.each([
+    ["text()", (request: Request) => request.text()],
+    ["json()", (request: Request) => request.json()],
+    ["the body stream", async (request: Request) => {
+      for await (const chunk of request.body ?? []) void chunk;
+    }],
+  ])("fails a read of %s begun after it left, instead of waiting forever", async (_, read) => {
+    expect(await readAfterTheClientLeft(read)).toMatch(/^failed: /);
   });
 });
 
