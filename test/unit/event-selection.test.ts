@@ -32,6 +32,20 @@ describe("selectionMatching", () => {
     journal.close();
   });
 
+  it("stops walking, without throwing, when the journal cannot be written (the sender says why, after its summary)", () => {
+    const journal = openJournal(":memory:");
+    journal.addEvents(Array.from({ length: 2500 }, (_, index) => event(index + 1)));
+    journal.database.prepare("CREATE TRIGGER no_room BEFORE INSERT ON outcomes BEGIN SELECT RAISE(ABORT, 'refused by the test'); END").run();
+    let walked = 0;
+    for (const pending of selectionMatching(journal, { status: "pending" }).events) {
+      walked += 1;
+      // Queued; the next page's read commits it, and that commit fails.
+      journal.setOutcome(pending.id, { status: "delivered", attempts: 1, at: 3 });
+    }
+    expect(walked).toBe(1000);
+    expect(journal.writeFailed.aborted).toBe(true);
+  });
+
   it("names the first and last of several targets", () => {
     const journal = openJournal(":memory:");
     journal.addEvents([event(1, "http://b.test/"), event(2, "http://a.test/"), event(3, "http://c.test/")]);

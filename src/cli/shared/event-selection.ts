@@ -23,18 +23,26 @@ export function selectionOf(events: readonly JournalEvent[]): EventSelection {
   };
 }
 
-/** The events matching `filter`, read a page at a time as they are walked. */
+/**
+ * The events matching `filter`, read a page at a time as they are walked. A read commits the
+ * answers queued before it: when that fails, the walk stops there, as the sends must, and
+ * `journal.writeFailed` says why.
+ */
 export function selectionMatching(journal: Journal, filter: Pick<EventFilter, "status">): EventSelection {
+  const page = (afterSeq?: number): JournalEvent[] => {
+    try {
+      return journal.listEvents({ ...filter, ...(afterSeq === undefined ? {} : { afterSeq }), first: pageSize });
+    } catch (error) {
+      if (journal.writeFailed.aborted) return [];
+      throw error;
+    }
+  };
   return {
     ...journal.describeEvents(filter),
     newest: journal.listEvents({ ...filter, limit: 1 })[0],
     events: {
       *[Symbol.iterator]() {
-        for (let page = journal.listEvents({ ...filter, first: pageSize }); page.length > 0; ) {
-          yield* page;
-          const last = page.at(-1)?.seq ?? Number.POSITIVE_INFINITY;
-          page = journal.listEvents({ ...filter, afterSeq: last, first: pageSize });
-        }
+        for (let events = page(); events.length > 0; events = page(events.at(-1)?.seq)) yield* events;
       },
     },
   };
