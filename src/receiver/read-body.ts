@@ -1,3 +1,5 @@
+import { isBodyHeldToLength } from "../tiw/body-held-to-length.js";
+
 /** The body was larger than allowed; answer 413. */
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -7,17 +9,14 @@ export class BodyTooLargeError extends Error {
 
 /**
  * Reads a request body, stopping as soon as it passes `maxBytes`, so an oversized or endless
- * body costs no more than the limit. A body that declares its length within the limit is read
- * whole at once (an HTTP server's parser holds it to that length), which costs less than a stream.
+ * body costs no more than the limit. A body its server holds to a declared length within the limit
+ * is read whole at once, which costs less than a stream.
  */
 export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared)) {
     if (Number(declared) > maxBytes) throw new BodyTooLargeError(maxBytes);
-    const body = new Uint8Array(await request.arrayBuffer());
-    // A Request made in-process may declare less than it holds; the limit still holds.
-    if (body.byteLength > maxBytes) throw new BodyTooLargeError(maxBytes);
-    return body;
+    if (isBodyHeldToLength(request)) return new Uint8Array(await request.arrayBuffer());
   }
   if (!request.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { bodyHeldToLength } from "../tiw/body-held-to-length.js";
 
 const utf8 = new TextDecoder();
 
@@ -12,6 +13,8 @@ const utf8 = new TextDecoder();
  * undici's own checks: `fetch(request)` and `new Request(request)` need `request.clone()`.
  */
 export class IncomingRequest {
+  /** Node's HTTP parser holds the body to its Content-Length: `readBody` reads it whole. */
+  readonly [bodyHeldToLength] = true;
   readonly #incoming: IncomingMessage;
   readonly #response: ServerResponse;
   /** The URL as the client wrote it; `url` is it parsed and serialized, as undici's Request has it. */

@@ -35,4 +35,17 @@ describe("readBody", () => {
     await expect(readBody(declared("x".repeat(101), 101), 100)).rejects.toThrow(BodyTooLargeError);
     await expect(readBody(declared("x".repeat(101), 5), 100)).rejects.toThrow(BodyTooLargeError);
   });
+
+  it("stops at the limit a body that declares a small length but never ends, made in-process where nothing holds it to that length", async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1024;
+        controller.enqueue(new Uint8Array(1024));
+      },
+    });
+    const request = new Request("http://127.0.0.1/", { method: "POST", body: endless, duplex: "half", headers: { "content-length": "10" } } as RequestInit);
+    await expect(readBody(request, 4096)).rejects.toThrow(BodyTooLargeError);
+    expect(pulled).toBeLessThan(64 * 1024);
+  });
 });
