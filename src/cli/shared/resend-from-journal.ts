@@ -29,10 +29,10 @@ export async function resendFromJournal(run: ResendRun): Promise<number> {
   return withJournal(run.journalPath, run.io, { existing: true }, async (journal) => {
     let problems = 0;
     let reported = Promise.resolve();
-    const problem = async (message: string) => {
+    const problem = (message: string) => {
       problems += 1;
       reported = reported.then(() => write(run.io.stderr, `${message}\n`));
-      await reported;
+      return reported;
     };
     const selection = await select(journal, problem);
     if (selection.count === 0) {
@@ -50,7 +50,8 @@ export async function resendFromJournal(run: ResendRun): Promise<number> {
           yield plannedFromJournal(event);
         } catch (error) {
           skipped += 1;
-          void problem(`${(error as Error).message}; skipped`);
+          // Told in order as the sends go on; a failure to tell surfaces when `reported` is awaited below.
+          problem(`${(error as Error).message}; skipped`).catch(() => {});
         }
       }
     }
