@@ -87,12 +87,12 @@ export interface EventsDescription {
   signed: boolean;
 }
 
-/** A run of deliveries planned together (`emit`): its plan is recorded whole, or not at all. */
+/** A run of deliveries planned together (`emit`): its plan is recorded whole, or in batches and then marked complete. */
 export interface NewRun {
   /** The prefix of its events' ids. */
   id: string;
   /** Unix milliseconds. */
   createdAt: number;
-  /** How it was planned, as its writer's JSON, so that a run stopped before its plan was recorded can be planned again. */
+  /** How it was planned, as its writer's JSON, so that a run stopped before its plan was recorded in full can be planned again. */
   recipe?: string;
 }
