@@ -16,7 +16,8 @@ export const coldStartCommands = {
 
 export type ColdStartCommand = keyof typeof coldStartCommands;
 
-function millisOf(args: readonly string[]): number {
+/** Milliseconds from spawning `node ARGS` to its exit; throws if it fails. */
+export function millisOf(args: readonly string[]): number {
   const began = performance.now();
   const run = spawnSync(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
   if (run.status !== 0) throw new Error(`node ${args.join(" ")} exited with ${run.status}: ${run.stderr.toString()}`);

@@ -3,19 +3,13 @@
  * receiver (`tiw-push-kit receiver`, its own process), in turns with `node -e 0`. Figures are
  * milliseconds per run, the median of each.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { millisOf } from "./cold-start.js";
 import { median } from "./rounds.js";
 
 const bin = fileURLToPath(new URL("../dist/src/cli/bin.js", import.meta.url));
-
-function millisOf(args: readonly string[]): number {
-  const began = performance.now();
-  const run = spawnSync(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
-  if (run.status !== 0) throw new Error(`node ${args.join(" ")} exited with ${run.status}: ${run.stderr.toString()}`);
-  return performance.now() - began;
-}
 
 export interface VerifyRuns {
   verify: number[];
