@@ -40,8 +40,10 @@ function startAgainWithSmallYoungGeneration() {
  * unless a flag of the user's says otherwise.
  */
 function needsSmallYoungGeneration() {
+  // Asked of emit alone: the other commands start without looking further.
+  if (process.argv[2] !== "emit") return false;
   const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+  if (given.some((flag) => flag.startsWith("--max-semi-space-size"))) return false;
   // The standalone executable takes no Node flags on its command line: its build sets them.
-  const standalone = process.getBuiltinModule?.("node:sea")?.isSea() === true;
-  return process.argv[2] === "emit" && !standalone && !given.some((flag) => flag.startsWith("--max-semi-space-size"));
+  return process.getBuiltinModule?.("node:sea")?.isSea() !== true;
 }
