@@ -21,9 +21,10 @@ export async function replanUnrecordedRuns(journal: Journal, io: Io, problem: (m
         continue;
       }
       const plan = recordPlanInBatches(journal, generatedPlan(recipe).stream, { target: recipe.target, hasKey: recipe.hasKey, runId: run.id, now: () => run.createdAt });
-      let planned = 0;
-      for (const delivery of plan.deliveries) if (delivery) planned += 1;
-      await write(io.stderr, `run ${run.id} was stopped before its plan was recorded in full: planned again from --seed ${recipe.seed} --now ${recipe.now} (${planned} events, those recorded before kept as they are)\n`);
+      // Pulled to its end, the plan is recorded batch by batch; the sending is the resume's.
+      const deliveries = plan.deliveries[Symbol.iterator]();
+      while (!deliveries.next().done);
+      await write(io.stderr, `run ${run.id} was stopped before its plan was recorded in full: planned again from --seed ${recipe.seed} --now ${recipe.now} (${plan.recordedCount()} events, those recorded before kept as they are)\n`);
       continue;
     }
     journal.forgetRun(run.id);
