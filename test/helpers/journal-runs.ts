@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { afterEach } from "vitest";
 import type { WhiteboardPushEvent } from "../../src/tiw/events.js";
 import type { ChildCli } from "./child-cli.js";
@@ -39,4 +40,14 @@ export function stoppedAfterEach(): <T extends ChildCli | RecordingServer>(runni
     running.push(item);
     return item;
   };
+}
+
+/** Rows of `table` committed to a journal, as another process (`log`) sees them while it is written. */
+export function committedRows(journalPath: string, table: "events" | "outcomes"): number {
+  const raw = new DatabaseSync(journalPath, { readOnly: true });
+  try {
+    return Number(raw.prepare(`SELECT COUNT(*) AS count FROM ${table}`).get()?.count);
+  } finally {
+    raw.close();
+  }
 }

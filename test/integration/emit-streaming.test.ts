@@ -1,22 +1,11 @@
-import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.js";
-import { journalPaths, receipts, stoppedAfterEach } from "../helpers/journal-runs.js";
+import { committedRows, journalPaths, receipts, stoppedAfterEach } from "../helpers/journal-runs.js";
 import { liveCli, recordingServer, waitFor } from "../helpers/servers.js";
 
 const key = "streaming-test-key";
 const freshJournal = journalPaths("streaming");
 const stopped = stoppedAfterEach();
-
-/** Events committed to a journal, as another connection sees them while emit writes. */
-function committedEvents(journalPath: string): number {
-  const raw = new DatabaseSync(journalPath, { readOnly: true });
-  try {
-    return Number(raw.prepare("SELECT COUNT(*) AS count FROM events").get()?.count);
-  } finally {
-    raw.close();
-  }
-}
 
 describe("emit streams a generated run", () => {
   it("sends its first event while the plan is still being made, and records all of it by the end", async () => {
@@ -25,7 +14,7 @@ describe("emit streams a generated run", () => {
     let recordedAtFirstArrival: number | undefined;
     const receiver = stopped(
       await recordingServer((_, index) => {
-        if (index === 0) recordedAtFirstArrival = committedEvents(journalPath);
+        if (index === 0) recordedAtFirstArrival = committedRows(journalPath, "events");
         return Response.json({ error_code: 0 });
       }),
     );
@@ -35,7 +24,7 @@ describe("emit streams a generated run", () => {
     // The first batch only: the plan is recorded batch by batch as it is sent, never whole ahead.
     expect(recordedAtFirstArrival).toBeGreaterThan(0);
     expect(recordedAtFirstArrival).toBeLessThanOrEqual(64);
-    expect(committedEvents(journalPath)).toBe(2 * tasks);
+    expect(committedRows(journalPath, "events")).toBe(2 * tasks);
     expect(receipts(receiver.bodies).size).toBe(2 * tasks);
   }, 60_000);
 

@@ -2,23 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
-import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
 import { openJournal, type Journal } from "../../src/delivery/index.js";
 import { groupCommitMs } from "../../src/store/journal-writes.js";
+import { committedRows } from "../helpers/journal-runs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tiw-push-kit-group-"));
 let files = 0;
-
-/** Outcomes committed, as another process (`log`) sees them. */
-function committedOutcomes(path: string): number {
-  const raw = new DatabaseSync(path, { readOnly: true });
-  try {
-    return Number(raw.prepare("SELECT COUNT(*) AS count FROM outcomes").get()?.count);
-  } finally {
-    raw.close();
-  }
-}
 
 function answered(journal: Journal, from: number, count: number): void {
   for (let n = from; n < from + count; n++) {
@@ -34,13 +24,13 @@ describe("journal.groupCommits", () => {
     answered(journal, 1, 3);
     await nextTurn();
     await nextTurn();
-    expect(committedOutcomes(path)).toBe(0);
+    expect(committedRows(path, "outcomes")).toBe(0);
     // The fourth write fills the group: committed before setOutcome returns.
     answered(journal, 4, 1);
-    expect(committedOutcomes(path)).toBe(4);
+    expect(committedRows(path, "outcomes")).toBe(4);
     answered(journal, 5, 2);
     await sleep(groupCommitMs + 20);
-    expect(committedOutcomes(path)).toBe(6);
+    expect(committedRows(path, "outcomes")).toBe(6);
     journal.close();
   });
 
@@ -50,11 +40,11 @@ describe("journal.groupCommits", () => {
     answered(journal, 1, 2);
     await nextTurn();
     await nextTurn();
-    expect(committedOutcomes(path)).toBe(2);
+    expect(committedRows(path, "outcomes")).toBe(2);
     journal.groupCommits(100);
     answered(journal, 3, 1);
     const flushed = journal.flush();
-    expect(committedOutcomes(path)).toBe(3);
+    expect(committedRows(path, "outcomes")).toBe(3);
     await flushed;
     expect(() => journal.groupCommits(0)).toThrow(RangeError);
     journal.close();
